@@ -1,0 +1,78 @@
+# kdumpling: build Linux kernel crash dumps from raw memory.
+PREFIX ?= /usr/local
+BINDIR = $(PREFIX)/bin
+LIBDIR = $(PREFIX)/lib
+INCDIR = $(PREFIX)/include
+PKGDIR = $(LIBDIR)/pkgconfig
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CPPFLAGS += -D_GNU_SOURCE -Ilib
+LIBS = 
+
+VERSION = $(shell sed -n 's/^\#define KDL_VERSION "\(.*\)"/\1/p' lib/kdumpling.h)
+B ?= build
+PROGS = vmc-seg vmc-note vmc-prstatus vmc-pack
+LIBSRC = $(wildcard lib/*.c)
+LIBOBJ = $(LIBSRC:lib/%.c=$(B)/lib/%.o)
+PICOBJ = $(LIBSRC:lib/%.c=$(B)/pic/%.o)
+CMDCOMMON = $(B)/cmd/common.o
+
+UNIT_SRC = $(wildcard tests/unit/test-*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+.PHONY: all unit test bench example install clean
+all: $(B)/libkdumpling.a $(B)/libkdumpling.so $(PROGS:%=$(B)/%)
+unit: $(UNIT_BIN)
+
+$(B)/lib/%.o: lib/%.c lib/kdumpling.h lib/internal.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+$(B)/pic/%.o: lib/%.c lib/kdumpling.h lib/internal.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -fPIC -fvisibility=hidden -DKDL_SHARED -c -o $@ $<
+$(B)/cmd/%.o: cmd/%.c cmd/common.h lib/kdumpling.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+
+$(B)/libkdumpling.a: $(LIBOBJ)
+	rm -f $@ && $(AR) rcs $@ $^
+$(B)/libkdumpling.so: $(PICOBJ)
+	$(CC) $(CFLAGS) -shared -Wl,-soname,libkdumpling.so.0 -o $@ $^ $(LIBS)
+
+$(B)/vmc-%: $(B)/cmd/vmc-%.o $(CMDCOMMON) $(B)/libkdumpling.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tests/%: tests/unit/%.c tests/unit/check.h $(B)/libkdumpling.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Itests/unit -o $@ $< $(B)/libkdumpling.a $(LIBS)
+
+# every test twice: as built, and under AddressSanitizer and UBSan
+test:
+	$(MAKE) all unit
+	$(MAKE) B=build-asan CFLAGS="-O1 -g $(SANITIZE)" all unit
+	tests/run build build-asan
+
+# builds and packs the built-in example, then prints its stats
+example: all
+	tests/example.sh $(B)
+
+bench:
+	$(MAKE) B=build-bench CFLAGS="-O2 -DNDEBUG" all
+	tests/bench/bench.sh build-bench
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(PKGDIR)
+	install -m 755 $(PROGS:%=$(B)/%) $(DESTDIR)$(BINDIR)
+	install -m 644 $(B)/libkdumpling.a $(DESTDIR)$(LIBDIR)
+	install -m 755 $(B)/libkdumpling.so $(DESTDIR)$(LIBDIR)/libkdumpling.so.0
+	ln -sf libkdumpling.so.0 $(DESTDIR)$(LIBDIR)/libkdumpling.so
+	install -m 644 lib/kdumpling.h $(DESTDIR)$(INCDIR)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@INCDIR@|$(INCDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    -e 's|@LIBS@|$(LIBS)|g' lib/kdumpling.pc.in > $(DESTDIR)$(PKGDIR)/kdumpling.pc
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,133 @@
+/* The table of output formats, and the calls every format is driven by. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+static const struct kdl_format_ops *const formats[] = {
+	&kdl_format_elf,
+};
+
+#define NFORMATS (sizeof(formats) / sizeof(formats[0]))
+
+char *kdl_format_names(void)
+{
+	struct kdl_str list = {0};
+
+	for (size_t i = 0; i < NFORMATS; i++)
+		kdl_str_add(&list, "%s%s", i ? " " : "", formats[i]->name);
+	return kdl_str_finish(NULL, &list);
+}
+
+int kdl_format_known(const char *name)
+{
+	for (size_t i = 0; i < NFORMATS; i++)
+		if (!strcmp(formats[i]->name, name))
+			return 1;
+	return 0;
+}
+
+const struct kdl_format_ops *kdl_format_find(kdl_ctx *ctx, const char *name)
+{
+	char *names;
+
+	for (size_t i = 0; i < NFORMATS; i++)
+		if (!strcmp(formats[i]->name, name))
+			return formats[i];
+	names = kdl_format_names();
+	kdl_err(ctx, "unknown format '%s' (known: %s)", name, names ? names : "?");
+	free(names);
+	return NULL;
+}
+
+int kdl_ws_begin(struct kdl_writer_state *ws, kdl_dump *dump,
+                 struct kdl_out *out, const struct kdl_format_ops *ops)
+{
+	memset(ws, 0, sizeof(*ws));
+	ws->dump = dump;
+	ws->out = out;
+	ws->ops = ops;
+	ws->priv = kdl_alloc(dump->ctx, ops->priv_size);
+	return ws->priv ? 0 : -1;
+}
+
+void kdl_ws_free(struct kdl_writer_state *ws)
+{
+	free(ws->priv);
+	ws->priv = NULL;
+}
+
+int kdl_ws_segment_begin(struct kdl_writer_state *ws, struct kdl_seg *seg)
+{
+	ws->seg = seg;
+	ws->seg_filled = 0;
+	return ws->out ? ws->ops->segment_begin(ws) : 0;
+}
+
+static int too_long(struct kdl_writer_state *ws, uint64_t n)
+{
+	if (ws->seg->len != KDL_LENGTH_UNKNOWN && n > ws->seg->len - ws->seg_filled)
+		return kdl_err(ws->dump->ctx, "segment at 0x%llx has more data than its length (%llu bytes)",
+		               (unsigned long long)ws->seg->phys,
+		               (unsigned long long)ws->seg->len);
+	if (n > UINT64_MAX - ws->seg->phys - ws->seg_filled)
+		return kdl_err(ws->dump->ctx, "segment at 0x%llx goes past the end of the address space",
+		               (unsigned long long)ws->seg->phys);
+	return 0;
+}
+
+int kdl_ws_data(struct kdl_writer_state *ws, const void *buf, size_t n)
+{
+	if (too_long(ws, n) || (ws->out && ws->ops->segment_data(ws, buf, n)))
+		return -1;
+	ws->seg_filled += n;
+	return 0;
+}
+
+int kdl_ws_zero(struct kdl_writer_state *ws, uint64_t n)
+{
+	if (too_long(ws, n) || (ws->out && ws->ops->segment_zero(ws, n)))
+		return -1;
+	ws->seg_filled += n;
+	return 0;
+}
+
+int kdl_ws_segment_end(struct kdl_writer_state *ws)
+{
+	struct kdl_seg *seg = ws->seg;
+
+	if (seg->len != KDL_LENGTH_UNKNOWN && ws->seg_filled != seg->len)
+		return kdl_err(ws->dump->ctx, "segment at 0x%llx ended after %llu of its %llu bytes",
+		               (unsigned long long)seg->phys,
+		               (unsigned long long)ws->seg_filled,
+		               (unsigned long long)seg->len);
+	if (ws->seg_filled == 0)
+		return kdl_err(ws->dump->ctx, "empty segment at 0x%llx",
+		               (unsigned long long)seg->phys);
+	seg->len = ws->seg_filled;
+	if (ws->out && ws->ops->segment_end(ws))
+		return -1;
+	ws->seg = NULL;
+	return 0;
+}
+
+int kdl_ws_finish(struct kdl_writer_state *ws, struct kdl_stats *st)
+{
+	struct kdl_stats local;
+	struct stat sb;
+
+	if (!st)
+		st = &local;
+	if (!ws->out)
+		return kdl_dump_check_segments(ws->dump) ||
+		       kdl_stats_fill(ws->dump, ws->ops, st) ? -1 : 0;
+	if (ws->ops->finish(ws) || kdl_stats_fill(ws->dump, ws->ops, st) ||
+	    (fstat(ws->out->fd, &sb) &&
+	     kdl_err_sys(ws->dump->ctx, "%s", ws->out->path))) {
+		kdl_out_abort(ws->out);
+		return -1;
+	}
+	st->actual_size = (uint64_t)sb.st_size;
+	return kdl_out_commit(ws->out);
+}
