@@ -10,6 +10,23 @@
 #include "common.h"
 
 static const char *progname = "vmc";
+static bool producer, stream_started;
+
+/* A producer that fails before its stream began leaves a stream header
+ * without an end record, so that what reads it fails too: an empty
+ * output would read as a valid empty stream. */
+static void poison_downstream(void)
+{
+	kdl_ctx *ctx;
+
+	if (!producer || stream_started || isatty(STDOUT_FILENO))
+		return;
+	stream_started = true;
+	ctx = kdl_ctx_new();
+	if (ctx)
+		kdl_writer_free(kdl_writer_new(ctx, STDOUT_FILENO, "stdout"));
+	kdl_ctx_free(ctx);
+}
 
 static void warn_stderr(void *arg, const char *message)
 {
@@ -17,11 +34,12 @@ static void warn_stderr(void *arg, const char *message)
 	fprintf(stderr, "%s: warning: %s\n", progname, message);
 }
 
-kdl_ctx *cmd_init(const char *name)
+kdl_ctx *cmd_init(const char *name, bool is_producer)
 {
 	kdl_ctx *ctx = kdl_ctx_new();
 
 	progname = name;
+	producer = is_producer;
 	if (!ctx) {
 		fprintf(stderr, "%s: out of memory\n", progname);
 		exit(EXIT_FAILURE);
@@ -37,6 +55,7 @@ const char *cmd_name(void)
 
 noreturn void cmd_die(kdl_ctx *ctx)
 {
+	poison_downstream();
 	fprintf(stderr, "%s: %s\n", progname, kdl_ctx_error(ctx));
 	exit(EXIT_FAILURE);
 }
@@ -45,6 +64,7 @@ noreturn void cmd_fail(const char *fmt, ...)
 {
 	va_list ap;
 
+	poison_downstream();
 	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -57,6 +77,7 @@ noreturn void cmd_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
+	poison_downstream();
 	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -134,6 +155,7 @@ kdl_writer *cmd_downstream(kdl_ctx *ctx)
 
 	if (isatty(STDOUT_FILENO))
 		cmd_usage_error("refusing to write a binary stream to a terminal; pipe it into another vmc- program");
+	stream_started = true;
 	w = kdl_writer_new(ctx, STDOUT_FILENO, "stdout");
 	if (!w)
 		cmd_die(ctx);

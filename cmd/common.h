@@ -11,8 +11,8 @@
 #define EXIT_USAGE 2
 
 /* Sets the program name for messages; returns a context whose warnings
- * go to stderr. */
-kdl_ctx *cmd_init(const char *name);
+ * go to stderr.  A producer writes a record stream to stdout. */
+kdl_ctx *cmd_init(const char *name, bool producer);
 const char *cmd_name(void);
 noreturn void cmd_die(kdl_ctx *ctx);
 noreturn void cmd_fail(const char *fmt, ...)

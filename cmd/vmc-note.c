@@ -106,7 +106,7 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{0},
 	};
-	kdl_ctx *ctx = cmd_init("vmc-note");
+	kdl_ctx *ctx = cmd_init("vmc-note", true);
 	const char *vmcoreinfo = NULL, *vendor = "KDUMPLING";
 	char **metas = calloc((size_t)argc, sizeof(*metas));
 	int *kinds = calloc((size_t)argc, sizeof(*kinds));

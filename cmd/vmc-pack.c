@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{0},
 	};
-	kdl_ctx *ctx = cmd_init("vmc-pack");
+	kdl_ctx *ctx = cmd_init("vmc-pack", false);
 	const char *output = NULL, *format = "elf", *arch = NULL;
 	bool stats = false, json = false, dry_run = false;
 	struct kdl_stats st;

@@ -61,7 +61,7 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{0},
 	};
-	kdl_ctx *ctx = cmd_init("vmc-prstatus");
+	kdl_ctx *ctx = cmd_init("vmc-prstatus", true);
 	struct kdl_prstatus st = {0};
 	const char *arch = NULL, *check_arch;
 	bool have_cpu = false, help = false, list = false;

@@ -89,7 +89,7 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{0},
 	};
-	kdl_ctx *ctx = cmd_init("vmc-seg");
+	kdl_ctx *ctx = cmd_init("vmc-seg", true);
 	struct segment s = {.virt = KDL_VIRT_SAME, .length = KDL_LEN_ALL};
 	bool have_phys = false;
 	kdl_reader *r = NULL;

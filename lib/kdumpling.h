@@ -212,7 +212,7 @@ int kdl_reader_skip(kdl_reader *r);
 int kdl_reader_segment(kdl_reader *r, const struct kdl_record *rec,
                        uint64_t *phys, uint64_t *virt, uint64_t *length);
 
-/* Writes the stream header. */
+/* Writes the stream header at once. */
 kdl_writer *kdl_writer_new(kdl_ctx *ctx, int fd, const char *name);
 /* Writes the end record, flushes and frees the writer. */
 int kdl_writer_finish(kdl_writer *w);

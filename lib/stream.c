@@ -300,6 +300,12 @@ kdl_writer *kdl_writer_new(kdl_ctx *ctx, int fd, const char *name)
 	put32le(w->buf + 8, STREAM_VERSION);
 	put32le(w->buf + 12, 0);
 	w->fill = HEADER_SIZE;
+	/* at once: from now on, if this program fails, the stream reads as
+	 * truncated downstream rather than as an empty stream */
+	if (flush(w)) {
+		free(w);
+		return NULL;
+	}
 	return w;
 }
 
