@@ -32,7 +32,7 @@ $(B)/lib/%.o: lib/%.c lib/kdumpling.h lib/internal.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
 $(B)/pic/%.o: lib/%.c lib/kdumpling.h lib/internal.h
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -fPIC -fvisibility=hidden -DKDL_SHARED -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -fPIC -fvisibility=hidden -c -o $@ $<
 $(B)/cmd/%.o: cmd/%.c cmd/common.h lib/kdumpling.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
