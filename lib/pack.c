@@ -178,10 +178,18 @@ static int segment(struct packer *pk, const struct kdl_record *rec)
 	case KDL_REC_DATA:
 		if (!pk->ws.seg)
 			return corrupt(pk, "data outside a segment");
-		while ((n = kdl_reader_read(pk->r, pk->buf, CHUNK)) > 0)
-			if (kdl_ws_data(&pk->ws, pk->buf, (size_t)n))
+		/* whole chunks: a pipe gives 64 KiB a read, and a write per
+		 * read would cost the output as many system calls */
+		do {
+			size_t fill = 0;
+
+			while (fill < CHUNK &&
+			       (n = kdl_reader_read(pk->r, pk->buf + fill, CHUNK - fill)) > 0)
+				fill += (size_t)n;
+			if (n < 0 || (fill && kdl_ws_data(&pk->ws, pk->buf, fill)))
 				return -1;
-		return n < 0 ? -1 : 0;
+		} while (n > 0);
+		return 0;
 	case KDL_REC_ZERO:
 		if (!pk->ws.seg)
 			return corrupt(pk, "zeros outside a segment");

@@ -1,0 +1,96 @@
+load helpers
+
+# The C example of README.md, the block after "<!-- example: builder -->",
+# compiled against the library under test, run, and its dump read back.
+
+RIP=0xffffffff81001234
+
+# Extracts the block to $BATS_FILE_TMPDIR/example.c and builds it there,
+# once for the whole file.
+build_example() {
+	local dir=$BATS_FILE_TMPDIR flags=() libs
+	[ -x "$dir/example" ] && return 0
+	awk '
+		$0 == "<!-- example: builder -->" { marked = 1; next }
+		marked == 1 && $0 == "```c" { marked = 2; next }
+		marked == 1 && $0 != "" { exit 1 }
+		marked == 2 && $0 == "```" { found = 1; exit }
+		marked == 2 { print }
+		END { if (!found) exit 1 }
+	' "$TESTS/../README.md" >"$dir/example.c" || {
+		echo "README.md: no \`\`\`c block after <!-- example: builder -->" >&2
+		return 1
+	}
+	# shellcheck disable=SC2054 # one option, its value has commas
+	case $KDL_BUILD in
+	*build-asan) flags=(-fsanitize=address,undefined -fno-sanitize-recover=all) ;;
+	esac
+	# libraries the Makefile links with (compression codecs)
+	libs=$(sed -n 's/^LIBS *= *//p' "$TESTS/../Makefile")
+	# shellcheck disable=SC2086
+	cc -Wall -Wextra -Werror "${flags[@]}" -I"$TESTS/../lib" \
+		-o "$dir/example" "$dir/example.c" "$KDL_BUILD/libkdumpling.a" $libs
+}
+
+# Runs it once: $BATS_FILE_TMPDIR/vmcore and its output in stats.txt.
+make_dump() {
+	local dir=$BATS_FILE_TMPDIR
+	build_example || return 1
+	[ -f "$dir/vmcore" ] && return 0
+	"$dir/example" "$dir/vmcore" >"$dir/stats.txt"
+}
+
+@test "README builder example compiles against the library" {
+	run build_example
+	assert_success
+	assert [ -x "$BATS_FILE_TMPDIR/example" ]
+}
+
+@test "README builder example writes a dump and prints its stats" {
+	make_dump
+	run cat "$BATS_FILE_TMPDIR/stats.txt"
+	assert_line "Architecture:    x86_64"
+	assert_line "CPU contexts:    1"
+	assert_line --regexp '^Actual size: +[0-9]+ bytes'
+	assert_line --partial "phys 0x100000"
+}
+
+@test "README builder example fails with a message on an unwritable path" {
+	build_example
+	run "$BATS_FILE_TMPDIR/example" /nonexistent/dir/vmcore
+	assert_failure
+	assert_output --partial "/nonexistent/dir/vmcore"
+	refute [ -e /nonexistent/dir/vmcore ]
+}
+
+@test "README builder dump: libkdumpfile reads its memory and rip" {
+	make_dump
+	run "$SYSPY" - "$BATS_FILE_TMPDIR/vmcore" "$RIP" <<'PY'
+import sys
+import kdumpfile
+
+k = kdumpfile.kdumpfile(sys.argv[1])
+attr = k.attr
+assert attr["arch.name"] == "x86_64", attr["arch.name"]
+size = 1 << 20
+want = bytes(i % 251 for i in range(size))
+got = bytes(k.read(kdumpfile.KDUMP_MACHPHYSADDR, 0x100000, size))
+assert got == want, "memory at 0x100000 differs"
+rip = attr["cpu"]["0"]["reg"]["rip"]
+assert rip == int(sys.argv[2], 16), hex(rip)
+print("ok")
+PY
+	assert_success
+	assert_output "ok"
+}
+
+@test "README builder dump: eu-readelf shows rip, VMCOREINFO and the annotation" {
+	make_dump
+	run eu-readelf -n "$BATS_FILE_TMPDIR/vmcore"
+	assert_success
+	assert_output --regexp "rip: +$RIP"
+	assert_output --partial "OSRELEASE=6.1.0"
+	assert_output --partial "KDUMPLING"
+	run grep -c -a "hostname=web-7" "$BATS_FILE_TMPDIR/vmcore"
+	assert_output "1"
+}
