@@ -88,7 +88,11 @@ int main(int argc, char **argv)
 		case 'n': st.signo = cmd_i32(ctx, "--signo", optarg); break;
 		case 'o': st.code = cmd_i32(ctx, "--sigcode", optarg); break;
 		case 'e': st.err = cmd_i32(ctx, "--errno", optarg); break;
-		case 'C': st.cursig = cmd_i32(ctx, "--cursig", optarg); break;
+		case 'C':
+			st.cursig = cmd_i32(ctx, "--cursig", optarg);
+			if (st.cursig < INT16_MIN || st.cursig > UINT16_MAX)
+				cmd_usage_error("--cursig: %s does not fit in 16 bits", optarg);
+			break;
 		case 'u': cmd_time(ctx, "--utime", optarg, &st.utime); break;
 		case 't': cmd_time(ctx, "--stime", optarg, &st.stime); break;
 		case 'U': cmd_time(ctx, "--cutime", optarg, &st.cutime); break;

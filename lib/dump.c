@@ -273,6 +273,9 @@ int kdl_dump_add_cpu(kdl_dump *dump, const struct kdl_prstatus *status,
 {
 	struct kdl_cpu *cpu;
 
+	if (status->cursig < INT16_MIN || status->cursig > UINT16_MAX)
+		return kdl_err(dump->ctx, "cursig %" PRId32 " does not fit in 16 bits",
+		               status->cursig);
 	for (size_t i = 0; i < dump->ncpus; i++)
 		if (dump->cpus[i].status.cpu == status->cpu)
 			return kdl_err(dump->ctx, "CPU %" PRIu32 " is given twice",
@@ -398,7 +401,8 @@ static int by_phys(const void *a, const void *b)
 
 int kdl_dump_check_segments(kdl_dump *dump)
 {
-	qsort(dump->segs, dump->nsegs, sizeof(*dump->segs), by_phys);
+	if (dump->nsegs) /* qsort wants an array, even of nothing */
+		qsort(dump->segs, dump->nsegs, sizeof(*dump->segs), by_phys);
 	for (size_t i = 0; i < dump->nsegs; i++) {
 		const struct kdl_seg *s = &dump->segs[i];
 

@@ -1,4 +1,5 @@
 /* The table of output formats, and the calls every format is driven by. */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -67,13 +68,15 @@ int kdl_ws_segment_begin(struct kdl_writer_state *ws, struct kdl_seg *seg)
 
 static int too_long(struct kdl_writer_state *ws, uint64_t n)
 {
-	if (ws->seg->len != KDL_LENGTH_UNKNOWN && n > ws->seg->len - ws->seg_filled)
-		return kdl_err(ws->dump->ctx, "segment at 0x%llx has more data than its length (%llu bytes)",
-		               (unsigned long long)ws->seg->phys,
-		               (unsigned long long)ws->seg->len);
-	if (n > UINT64_MAX - ws->seg->phys - ws->seg_filled)
-		return kdl_err(ws->dump->ctx, "segment at 0x%llx goes past the end of the address space",
-		               (unsigned long long)ws->seg->phys);
+	const struct kdl_seg *seg = ws->seg;
+	uint64_t room = UINT64_MAX - seg->phys; /* bytes after the first, to the top */
+
+	if (seg->len != KDL_LENGTH_UNKNOWN && n > seg->len - ws->seg_filled)
+		return kdl_err(ws->dump->ctx, "segment at 0x%" PRIx64 " has more data than its length (%" PRIu64 " bytes)",
+		               seg->phys, seg->len);
+	if (n && (ws->seg_filled > room || n - 1 > room - ws->seg_filled))
+		return kdl_err(ws->dump->ctx, "segment at 0x%" PRIx64 " goes past the end of the address space",
+		               seg->phys);
 	return 0;
 }
 
@@ -98,13 +101,10 @@ int kdl_ws_segment_end(struct kdl_writer_state *ws)
 	struct kdl_seg *seg = ws->seg;
 
 	if (seg->len != KDL_LENGTH_UNKNOWN && ws->seg_filled != seg->len)
-		return kdl_err(ws->dump->ctx, "segment at 0x%llx ended after %llu of its %llu bytes",
-		               (unsigned long long)seg->phys,
-		               (unsigned long long)ws->seg_filled,
-		               (unsigned long long)seg->len);
+		return kdl_err(ws->dump->ctx, "segment at 0x%" PRIx64 " ended after %" PRIu64 " of its %" PRIu64 " bytes",
+		               seg->phys, ws->seg_filled, seg->len);
 	if (ws->seg_filled == 0)
-		return kdl_err(ws->dump->ctx, "empty segment at 0x%llx",
-		               (unsigned long long)seg->phys);
+		return kdl_err(ws->dump->ctx, "empty segment at 0x%" PRIx64, seg->phys);
 	seg->len = ws->seg_filled;
 	if (ws->out && ws->ops->segment_end(ws))
 		return -1;

@@ -25,29 +25,39 @@ static int parse_digits(kdl_ctx *ctx, const char *s, uint64_t *out,
 		return kdl_err(ctx, "'%s' is not a number", s);
 	errno = 0;
 	*out = strtoull(digits, &stop, base);
-	if (errno == ERANGE)
-		return kdl_err(ctx, "'%s' does not fit in 64 bits", s);
+	if (errno == ERANGE) {
+		kdl_err(ctx, "'%s' does not fit in 64 bits", s);
+		return -2;
+	}
 	*end = stop;
 	return 0;
 }
 
-int kdl_parse_u64(kdl_ctx *ctx, const char *s, uint64_t *out)
+/* 0, or -1 (not a number) or -2 (too large) with the message set. */
+static int parse_whole(kdl_ctx *ctx, const char *s, uint64_t *out)
 {
 	const char *end;
+	int ret = parse_digits(ctx, s, out, &end);
 
-	if (parse_digits(ctx, s, out, &end))
-		return -1;
-	if (*end)
-		return kdl_err(ctx, "'%s' is not a number", s);
-	return 0;
+	if (!ret && *end)
+		ret = kdl_err(ctx, "'%s' is not a number", s);
+	return ret;
+}
+
+int kdl_parse_u64(kdl_ctx *ctx, const char *s, uint64_t *out)
+{
+	return parse_whole(ctx, s, out) ? -1 : 0;
 }
 
 int kdl_parse_i64(kdl_ctx *ctx, const char *s, int64_t *out)
 {
 	bool neg = s[0] == '-';
 	uint64_t v;
+	int ret = parse_whole(ctx, s + neg, &v);
 
-	if (kdl_parse_u64(ctx, s + neg, &v))
+	if (ret == -2)
+		return kdl_err(ctx, "'%s' does not fit in 64 bits", s);
+	if (ret)
 		return kdl_err(ctx, "'%s' is not a number", s);
 	if (v > (uint64_t)INT64_MAX + neg)
 		return kdl_err(ctx, "'%s' does not fit in 64 bits", s);

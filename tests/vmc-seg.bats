@@ -1,0 +1,448 @@
+#!/usr/bin/env bats
+# vmc-seg: one memory segment into the record stream.
+
+load helpers
+
+teardown() {
+	if [ -n "${LOOPDEV:-}" ]; then
+		losetup -d "$LOOPDEV"
+	fi
+}
+
+# N bytes of a fixed, non-repeating pattern, so that an off-by-one in any
+# offset shows as different bytes
+pattern() {
+	"$SYSPY" -c 'import hashlib, sys
+n = int(sys.argv[1]); out = b""; i = 0
+while len(out) < n:
+    out += hashlib.sha256(b"%d" % i).digest(); i += 1
+sys.stdout.buffer.write(out[:n])' "$1" >"$2"
+}
+
+# One line per PT_LOAD of dump $1, in program header order:
+# paddr vaddr filesz memsz offset flags align, in hex
+loads() {
+	"$SYSPY" - "$1" <<'EOF'
+import struct, sys
+d = open(sys.argv[1], 'rb').read()
+phoff, = struct.unpack_from('<Q', d, 32)
+phnum, = struct.unpack_from('<H', d, 56)
+for i in range(phnum):
+    t, fl, off, va, pa, fs, ms, al = struct.unpack_from('<IIQQQQQQ', d, phoff + 56 * i)
+    if t == 1:
+        print('%x %x %x %x %x %x %x' % (pa, va, fs, ms, off, fl, al))
+EOF
+}
+
+# The file bytes of the PT_LOAD of dump $1 at physical address $2
+load_bytes() {
+	"$SYSPY" - "$1" "$2" <<'EOF'
+import struct, sys
+d = open(sys.argv[1], 'rb').read()
+want = int(sys.argv[2], 0)
+phoff, = struct.unpack_from('<Q', d, 32)
+phnum, = struct.unpack_from('<H', d, 56)
+for i in range(phnum):
+    t, fl, off, va, pa, fs, ms, al = struct.unpack_from('<IIQQQQQQ', d, phoff + 56 * i)
+    if t == 1 and pa == want:
+        sys.stdout.buffer.write(d[off:off + fs])
+        sys.exit(0)
+sys.exit('no PT_LOAD at 0x%x' % want)
+EOF
+}
+
+# Runs a command with its stdout in the file out: $output is then what it
+# said on stderr, whatever a failing producer leaves on stdout
+quiet() {
+	"$@" >out
+}
+
+# Runs a command line with stdout on a terminal (script gives it a pty):
+# what reached the terminal lands in tty.out, stderr in tty.err
+on_tty() {
+	script -qec "$* 2>tty.err" /dev/null </dev/null >tty.out
+}
+
+@test "--help prints the synopsis first and succeeds" {
+	run vmc-seg --help
+	assert_success
+	assert_line --index 0 "usage: vmc-seg --phys ADDR [--virt ADDR] [--offset N] [--length N] FILE|-"
+	assert_output --partial "--offset N"
+}
+
+@test "--version prints the program and version" {
+	run vmc-seg --version
+	assert_success
+	assert_output --regexp '^vmc-seg \(kdumpling\) [0-9]+\.[0-9]+\.[0-9]+$'
+}
+
+@test "a bad number for --phys is a usage error naming the option" {
+	pattern 4096 mem
+	run quiet vmc-seg --phys 12q mem </dev/null
+	assert_failure 2
+	assert_line --index 0 "vmc-seg: --phys: '12q' is not a number"
+	assert_line --index 1 "Try 'vmc-seg --help' for more information."
+}
+
+@test "an address takes no size suffix, --offset and --length do" {
+	pattern 4096 mem
+	run quiet vmc-seg --phys 1M mem </dev/null
+	assert_failure 2
+	assert_line --index 0 "vmc-seg: --phys: '1M' is not a number"
+	run quiet vmc-seg --phys 0 --length 1KB mem </dev/null
+	assert_failure 2
+	assert_line --index 0 "vmc-seg: --length: '1KB' is not a size (a number with an optional K, M, G or T)"
+	run quiet vmc-seg --phys 0 --offset -1 mem </dev/null
+	assert_failure 2
+	assert_line --index 0 "vmc-seg: --offset: '-1' is not a number"
+	run quiet vmc-seg --phys 0 --virt 0x mem </dev/null
+	assert_failure 2
+	assert_line --index 0 "vmc-seg: --virt: '0x' is not a number"
+}
+
+@test "--phys is required" {
+	pattern 4096 mem
+	run quiet vmc-seg mem </dev/null
+	assert_failure 2
+	assert_line --index 0 "vmc-seg: --phys is required"
+}
+
+@test "FILE is required, and only one" {
+	pattern 4096 mem
+	run quiet vmc-seg --phys 0 </dev/null
+	assert_failure 2
+	assert_line --index 0 "vmc-seg: give one FILE, or - for raw bytes on stdin"
+	run quiet vmc-seg --phys 0 mem mem </dev/null
+	assert_failure 2
+	assert_line --index 0 "vmc-seg: give one FILE, or - for raw bytes on stdin"
+}
+
+@test "--length 0 is a usage error" {
+	pattern 4096 mem
+	run quiet vmc-seg --phys 0 --length 0 mem </dev/null
+	assert_failure 2
+	assert_line --index 0 "vmc-seg: --length: a segment cannot be empty"
+}
+
+@test "an unknown option is a usage error" {
+	run quiet vmc-seg --phys 0 --bogus mem </dev/null
+	assert_failure 2
+	assert_output --partial "Try 'vmc-seg --help' for more information."
+}
+
+@test "refuses to write the stream to a terminal" {
+	pattern 4096 mem
+	run on_tty vmc-seg --phys 0 mem
+	assert_failure 2
+	[ ! -s tty.out ]
+	assert_equal "$(head -n 1 tty.err)" "vmc-seg: refusing to write a binary stream to a terminal; pipe it into another vmc- program"
+}
+
+@test "garbage on stdin is not taken for a stream" {
+	pattern 4096 mem
+	run bash -c 'echo garbage | vmc-seg --phys 0 mem >out'
+	assert_failure 1
+	assert_output "vmc-seg: stdin is not a vmc record stream; to read raw memory use vmc-seg -"
+}
+
+@test "a truncated upstream stream fails, and nothing downstream packs it" {
+	pattern 4096 mem
+	vmc-note --annotation a=b </dev/null >full
+	head -c 40 full >cut
+	run bash -c 'vmc-seg --phys 0 mem <cut >out'
+	assert_failure 1
+	assert_output "vmc-seg: stdin: truncated stream: it ends inside a record (did a program before this one fail?)"
+	run bash -c 'vmc-seg --phys 0 mem <cut | vmc-pack -o dump'
+	assert_failure 1
+	assert_output --partial "truncated stream"
+	[ ! -e dump ]
+}
+
+@test "an upstream stream without its end record is truncated" {
+	pattern 4096 mem
+	vmc-note --annotation a=b </dev/null >full
+	head -c -24 full >cut
+	run bash -c 'vmc-seg --phys 0 mem <cut >out'
+	assert_failure 1
+	assert_output "vmc-seg: stdin: truncated stream: it ends without its end record (did a program before this one fail?)"
+}
+
+@test "a file becomes one PT_LOAD at --phys with its bytes" {
+	pattern 10000 mem
+	vmc-seg --phys 0x100000 mem </dev/null | vmc-pack -o dump
+	run loads dump
+	assert_success
+	# p_flags 7 (RWX), p_align 0, offset on the data's page
+	assert_output "100000 100000 2710 2710 1000 7 0"
+	load_bytes dump 0x100000 >got
+	cmp got mem
+}
+
+@test "an empty stdin is an empty stream" {
+	pattern 4096 mem
+	vmc-seg --phys 0x2000 mem </dev/null >stream
+	vmc-pack -o dump <stream
+	run loads dump
+	assert_output "2000 2000 1000 1000 1000 7 0"
+	# what comes first is nothing but the header and one segment
+	run "$SYSPY" -c 'import sys; d = open("stream", "rb").read(); print(d[:8].hex(), len(d))'
+	assert_output "89564d430d0a1a0a $((16 + 40 + 16 + 4096 + 24 + 24))"
+}
+
+@test "--virt sets the virtual address, and it defaults to --phys" {
+	pattern 4096 a
+	pattern 8192 b
+	vmc-seg --phys 0x1000 --virt 0xffff888000001000 a </dev/null |
+		vmc-seg --phys 0x10000 b | vmc-pack -o dump
+	run loads dump
+	assert_line --index 0 "1000 ffff888000001000 1000 1000 1000 7 0"
+	assert_line --index 1 "10000 10000 2000 2000 2000 7 0"
+}
+
+@test "numbers are decimal or 0x-hex" {
+	pattern 4096 mem
+	vmc-seg --phys 65536 --virt 0X20000 mem </dev/null | vmc-pack -o dump
+	run loads dump
+	assert_output "10000 20000 1000 1000 1000 7 0"
+}
+
+@test "an unaligned segment keeps p_offset congruent to p_paddr" {
+	pattern 5000 mem
+	vmc-seg --phys 0x12345 mem </dev/null | vmc-pack -o dump
+	run loads dump
+	assert_output "12345 12345 1388 1388 1345 7 0"
+	load_bytes dump 0x12345 >got
+	cmp got mem
+}
+
+@test "--offset and --length take a slice of the file" {
+	pattern 10000 mem
+	vmc-seg --phys 0 --offset 1K --length 2K mem </dev/null | vmc-pack -o dump
+	run loads dump
+	assert_output "0 0 800 800 1000 7 0"
+	load_bytes dump 0 >got
+	tail -c +1025 mem | head -c 2048 >want
+	cmp got want
+}
+
+@test "--offset alone takes the rest of the file" {
+	pattern 10000 mem
+	vmc-seg --phys 0 --offset 0x10 mem </dev/null | vmc-pack -o dump
+	load_bytes dump 0 >got
+	tail -c +17 mem >want
+	cmp got want
+}
+
+@test "an offset past the end of the file fails" {
+	pattern 10000 mem
+	run bash -c 'vmc-seg --phys 0 --offset 10001 mem </dev/null >out'
+	assert_failure 1
+	assert_output "vmc-seg: mem: offset 10001 is past its end (10000 bytes)"
+}
+
+@test "an offset at the end of the file leaves an empty segment, which fails" {
+	pattern 10000 mem
+	run bash -c 'vmc-seg --phys 0 --offset 10000 mem </dev/null >out'
+	assert_failure 1
+	assert_output "vmc-seg: mem: no data: a segment cannot be empty"
+}
+
+@test "a length past the end of the file fails" {
+	pattern 10000 mem
+	run bash -c 'vmc-seg --phys 0 --offset 100 --length 9901 mem </dev/null >out'
+	assert_failure 1
+	assert_output "vmc-seg: mem: 9901 bytes at offset 100 go past its end (10000 bytes)"
+}
+
+@test "a file that does not exist fails with the system's message" {
+	run bash -c 'vmc-seg --phys 0 nope </dev/null >out'
+	assert_failure 1
+	assert_output "vmc-seg: nope: No such file or directory"
+}
+
+@test "a failing vmc-seg leaves a stream that nothing downstream packs" {
+	run quiet vmc-seg --phys 12q mem </dev/null
+	assert_failure 2
+	# the bare stream header: a truncated stream, not an empty one
+	run od -An -v -tx1 out
+	assert_output " 89 56 4d 43 0d 0a 1a 0a 01 00 00 00 00 00 00 00"
+	run bash -c 'vmc-seg --phys 0 nope </dev/null | vmc-pack -o dump'
+	assert_failure 1
+	assert_line --index 0 "vmc-seg: nope: No such file or directory"
+	assert_line --index 1 "vmc-pack: stdin: truncated stream: it ends without its end record (did a program before this one fail?)"
+	[ ! -e dump ]
+}
+
+@test "an empty file fails: a segment cannot be empty" {
+	: >empty
+	run bash -c 'vmc-seg --phys 0 empty </dev/null >out'
+	assert_failure 1
+	assert_output "vmc-seg: empty: no data: a segment cannot be empty"
+}
+
+@test "- reads raw memory of unknown length from a pipe and starts the pipeline" {
+	pattern 10000 mem
+	cat mem | vmc-seg --phys 0x3000 - >stream
+	# the segment record says the length is unknown
+	run "$SYSPY" -c 'import struct; d = open("stream", "rb").read(); print("%x %x %x" % struct.unpack_from("<QQQ", d, 32))'
+	assert_output "3000 3000 ffffffffffffffff"
+	vmc-pack -o dump <stream
+	run loads dump
+	assert_output "3000 3000 2710 2710 1000 7 0"
+	load_bytes dump 0x3000 >got
+	cmp got mem
+}
+
+@test "- with --offset and --length reads a slice of the pipe" {
+	pattern 10000 mem
+	cat mem | vmc-seg --phys 0 --offset 3000 --length 4K - | vmc-pack -o dump
+	run loads dump
+	assert_output "0 0 1000 1000 1000 7 0"
+	load_bytes dump 0 >got
+	tail -c +3001 mem | head -c 4096 >want
+	cmp got want
+}
+
+@test "- from a regular file knows its length and bounds --offset by it" {
+	pattern 10000 mem
+	vmc-seg --phys 0 --offset 100 - <mem >stream
+	run "$SYSPY" -c 'import struct; d = open("stream", "rb").read(); print("%x %x %x" % struct.unpack_from("<QQQ", d, 32))'
+	assert_output "0 0 26ac"
+	vmc-pack -o dump <stream
+	load_bytes dump 0 >got
+	tail -c +101 mem >want
+	cmp got want
+	run bash -c 'vmc-seg --phys 0 --offset 20000 - <mem >out'
+	assert_failure 1
+	assert_output "vmc-seg: stdin: offset 20000 is past its end (10000 bytes)"
+}
+
+@test "- with a length longer than the pipe fails" {
+	pattern 10000 mem
+	run bash -c 'cat mem | vmc-seg --phys 0 --length 20000 - >out'
+	assert_failure 1
+	assert_output "vmc-seg: stdin: ended after 10000 of 20000 bytes"
+}
+
+@test "- with an offset past the end of the pipe fails" {
+	pattern 10000 mem
+	run bash -c 'cat mem | vmc-seg --phys 0 --offset 20000 - >out'
+	assert_failure 1
+	assert_output "vmc-seg: stdin: ends before offset"
+}
+
+@test "- with nothing on the pipe fails" {
+	run bash -c ': | vmc-seg --phys 0 - >out'
+	assert_failure 1
+	assert_output "vmc-seg: stdin: no data: a segment cannot be empty"
+}
+
+@test "a character device needs --length and gives its bytes" {
+	vmc-seg --phys 0x8000 --length 4K /dev/zero </dev/null | vmc-pack -o dump
+	run loads dump
+	assert_output "8000 8000 1000 1000 1000 7 0"
+	load_bytes dump 0x8000 >got
+	head -c 4096 /dev/zero >want
+	cmp got want
+}
+
+@test "a block device is read to its end, and its size bounds --offset" {
+	if ! command -v losetup >/dev/null; then
+		skip "losetup (Debian package mount) is not installed: no block device to read"
+	fi
+	pattern 16384 disk
+	LOOPDEV=$(losetup -f --show disk)
+	[ -b "$LOOPDEV" ]
+	vmc-seg --phys 0x100000 "$LOOPDEV" </dev/null | vmc-pack -o dump
+	run loads dump
+	assert_output "100000 100000 4000 4000 1000 7 0"
+	load_bytes dump 0x100000 >got
+	cmp got disk
+	vmc-seg --phys 0 --offset 4K --length 8K "$LOOPDEV" </dev/null | vmc-pack -o slice
+	load_bytes slice 0 >got
+	tail -c +4097 disk | head -c 8192 >want
+	cmp got want
+	run bash -c "vmc-seg --phys 0 --offset 20K $LOOPDEV </dev/null >out"
+	assert_failure 1
+	assert_output "vmc-seg: $LOOPDEV: offset 20480 is past its end (16384 bytes)"
+	run bash -c "vmc-seg --phys 0 --offset 4K --length 16K $LOOPDEV </dev/null >out"
+	assert_failure 1
+	assert_output "vmc-seg: $LOOPDEV: 16384 bytes at offset 4096 go past its end (16384 bytes)"
+}
+
+@test "segments are in physical order whatever order vmc-seg ran in" {
+	pattern 4096 a
+	pattern 8192 b
+	pattern 100 c
+	vmc-seg --phys 0x10000 b </dev/null | vmc-seg --phys 0 a >ba
+	vmc-seg --phys 0 a </dev/null | vmc-seg --phys 0x10000 b >ab
+	cmp ab ba
+	vmc-seg --phys 0x20000 c </dev/null | vmc-seg --phys 0x10000 b | vmc-seg --phys 0 a >cba
+	vmc-seg --phys 0 a </dev/null | vmc-seg --phys 0x20000 c | vmc-seg --phys 0x10000 b >acb
+	vmc-seg --phys 0x10000 b </dev/null | vmc-seg --phys 0 a | vmc-seg --phys 0x20000 c >bac
+	cmp cba acb
+	cmp cba bac
+	vmc-pack -o dump <cba
+	run loads dump
+	assert_line --index 0 "0 0 1000 1000 1000 7 0"
+	assert_line --index 1 "10000 10000 2000 2000 2000 7 0"
+	assert_line --index 2 "20000 20000 64 64 4000 7 0"
+	load_bytes dump 0x10000 >got
+	cmp got b
+}
+
+@test "a segment goes in its place before an upstream one of unknown length" {
+	pattern 4096 a
+	pattern 8192 b
+	cat b | vmc-seg --phys 0x10000 - | vmc-seg --phys 0 a | vmc-pack -o dump
+	run loads dump
+	assert_line --index 0 "0 0 1000 1000 1000 7 0"
+	assert_line --index 1 "10000 10000 2000 2000 2000 7 0"
+	load_bytes dump 0x10000 >got
+	cmp got b
+}
+
+@test "a segment overlapping an upstream one fails with both ranges" {
+	pattern 8192 a
+	pattern 8192 b
+	run bash -c 'vmc-seg --phys 0x1000 b </dev/null | vmc-seg --phys 0 a >out'
+	assert_failure 1
+	assert_output "vmc-seg: segment 0x0-0x1fff of a overlaps segment 0x1000-0x2fff"
+}
+
+@test "records from upstream pass through in front of the segment" {
+	pattern 4096 mem
+	vmc-note --annotation who=me </dev/null | vmc-seg --phys 0 mem | vmc-pack -o dump
+	run loads dump
+	assert_output "0 0 1000 1000 2000 7 0"
+	run eu-readelf -n dump
+	assert_output --regexp 'KDUMPLING +7 +FPREGSET'
+}
+
+@test "libkdumpfile reads the segment's bytes at its physical address" {
+	pattern 8192 mem
+	vmc-seg --phys 0x100000 mem </dev/null | vmc-pack -o dump
+	run "$SYSPY" -c 'import kdumpfile as K, sys
+k = K.kdumpfile("dump")
+sys.stdout.write(bytes(k.read(K.KDUMP_MACHPHYSADDR, 0x100ff0, 32)).hex())'
+	assert_success
+	assert_output "$(tail -c +4081 mem | head -c 32 | od -An -v -tx1 | tr -d ' \n')"
+}
+
+@test "a segment ending at the last byte of the address space packs" {
+	pattern 8192 mem
+	vmc-seg --phys 0xffffffffffffe000 mem </dev/null >stream
+	run vmc-pack -o dump <stream
+	assert_success
+	run loads dump
+	assert_output "ffffffffffffe000 ffffffffffffe000 2000 2000 1000 7 0"
+}
+
+@test "a segment past the end of the address space does not pack" {
+	pattern 8192 mem
+	vmc-seg --phys 0xfffffffffffff000 mem </dev/null >stream
+	run vmc-pack -o dump <stream
+	assert_failure 1
+	assert_output "vmc-pack: segment at 0xfffffffffffff000 goes past the end of the address space"
+	[ ! -e dump ]
+}
