@@ -13,3 +13,125 @@ export TESTS KDL_BUILD PATH SYSPY
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 }
+
+# ---- dumps described by tests/specs, judged by the readers ----
+# tests/readers/check.py builds each dump and knows what every reader must
+# show of it.
+
+CHECK=$TESTS/readers/check.py
+
+# A fact check.py derives from a spec: arch, osrelease, cpus, xnum, gdb-args
+spec_fact() { # SPEC WHAT [DUMP]
+	"$SYSPY" "$CHECK" expect "$TESTS/specs/$1" "${@:2}"
+}
+
+# Runs SPEC's pipeline (or with --reverse: its filters in the opposite
+# order; --python: check.py's own stream); DUMP names the result.
+build_spec() { # SPEC [--reverse | --python]
+	local dir=$BATS_TEST_TMPDIR/${1%.spec}${2:-}
+	run "$SYSPY" "$CHECK" build "$TESTS/specs/$1" "$dir" "${@:2}"
+	assert_success
+	DUMP=$dir/vmcore
+}
+
+# The last command's output, from READER, shows everything SPEC put in.
+reader_shows() { # SPEC READER
+	run "$SYSPY" "$CHECK" match "$TESTS/specs/$1" "$2" <<<"$output"
+	assert_success
+}
+
+# Debian's crash reads dumps of its own architecture only.
+crash_reads() { # SPEC
+	local arch release cpus
+	arch=$(spec_fact "$1" arch)
+	release=$(spec_fact "$1" osrelease)
+	cpus=$(spec_fact "$1" cpus)
+	[ "$arch" = x86_64 ] || return 0
+	run crash --osrelease "$DUMP"
+	if [ -n "$release" ]; then
+		assert_success
+		assert_output "$release"
+	else
+		assert_failure 1
+		assert_output unknown
+	fi
+	run crash -d 1 --osrelease "$DUMP"
+	assert_line --regexp "^ +num_prstatus_notes: $cpus\$"
+}
+
+# Builds SPEC's dump and has every reader read it back.
+check_spec() { # SPEC
+	local xnum gdb_args
+	build_spec "$1"
+	run "$SYSPY" "$CHECK" check "$TESTS/specs/$1" "$DUMP"
+	assert_success
+	run eu-readelf -h -l "$DUMP"
+	assert_success
+	reader_shows "$1" eu-readelf-l
+	xnum=$(spec_fact "$1" xnum)
+	# eu-readelf shows no notes once there are section headers (PN_XNUM)
+	if [ "$xnum" = no ]; then
+		run eu-readelf -n "$DUMP"
+		assert_success
+		reader_shows "$1" eu-readelf-n
+	fi
+	run readelf -n "$DUMP"
+	assert_success
+	reader_shows "$1" readelf-n
+	crash_reads "$1"
+	gdb_args=$(spec_fact "$1" gdb-args "$DUMP")
+	mapfile -t gdb_args <<<"$gdb_args"
+	run gdb-multiarch "${gdb_args[@]}"
+	assert_success
+	reader_shows "$1" gdb
+}
+
+# The filters in the opposite order, and a stream that check.py writes
+# itself, give the same file byte for byte.
+check_same_file() { # SPEC
+	local first
+	build_spec "$1"
+	first=$DUMP
+	build_spec "$1" --reverse
+	run cmp "$first" "$DUMP"
+	assert_success
+	build_spec "$1" --python
+	run cmp "$first" "$DUMP"
+	assert_success
+}
+
+# makedumpfile converts SPEC's dump to kdump-compressed, keeping every CPU
+# and every byte (libkdumpfile reads them back).
+check_makedumpfile() { # SPEC
+	local cpus
+	cpus=$(spec_fact "$1" cpus)
+	build_spec "$1"
+	run makedumpfile -d 0 -c --message-level 1 "$DUMP" "$DUMP.kdump"
+	assert_success
+	run "$SYSPY" "$CHECK" memory "$TESTS/specs/$1" "$DUMP.kdump"
+	assert_success
+	run crash -d 1 --osrelease "$DUMP.kdump"
+	assert_line --regexp "^ +nr_cpus: $cpus\$"
+	assert_line --regexp "^ +num_prstatus_notes: $cpus\$"
+}
+
+# ./stream: VMCOREINFO, a CPU and 256 KiB of memory (more than the 64 KiB
+# file system of the out-of-space test)
+make_stream() {
+	printf 'OSRELEASE=6.1.0\nPAGESIZE=4096\nSYMBOL(swapper_pg_dir)=ffffffff8260a000\n' >vmcoreinfo
+	head -c 262144 /dev/zero | tr '\0' Z >mem
+	vmc-note --vmcoreinfo vmcoreinfo </dev/null |
+		vmc-seg --phys 0x100000 mem |
+		vmc-prstatus --cpu 0 --pid 1 rip=0xffffffff81001234 >stream
+	mkdir -p out
+}
+
+# vmc-pack reading the first N bytes of ./stream fails, says where the
+# stream ends, and leaves nothing in out/.
+packs_truncated() { # N WHERE
+	run bash -c "head -c $1 stream | vmc-pack -o out/vmcore"
+	assert_failure 1
+	assert_output "vmc-pack: stdin: truncated stream: it ends $2 (did a program before this one fail?)"
+	run ls -A out
+	assert_output ''
+}

@@ -1,0 +1,281 @@
+load helpers
+
+# vmc-pack: the dump a record stream describes, judged by real readers
+# (libkdumpfile, drgn, eu-readelf, binutils readelf, gdb, crash,
+# makedumpfile), then its reports and its failures.
+
+@test "main pipeline: every reader reads it back" {
+	check_spec main.spec
+}
+
+@test "aarch64: every reader reads it back" {
+	check_spec aarch64.spec
+}
+
+@test "aarch64 with 64 KiB pages: every reader reads it back" {
+	check_spec aarch64-64k.spec
+}
+
+@test "64 CPUs: every reader reads them back in CPU order" {
+	check_spec many-cpus.spec
+}
+
+@test "no VMCOREINFO: the readers read it, drgn and crash see no kernel" {
+	check_spec no-vmcoreinfo.spec
+}
+
+@test "stream out of canonical order: every reader reads it back" {
+	check_spec reordered.spec
+}
+
+@test "stream out of canonical order, VMCOREINFO with 64 KiB pages last: every reader reads it back" {
+	check_spec late-pagesize.spec
+}
+
+@test "PN_XNUM, 65534 segments: every reader reads it back" {
+	check_spec xnum.spec
+}
+
+@test "payloads across vmc-pack's input buffer: every reader reads it back" {
+	check_spec straddle.spec
+}
+
+@test "filters in another order, or check.py's own stream: the same file" {
+	check_same_file main.spec
+}
+
+@test "makedumpfile converts a dump without VMCOREINFO, keeping every byte" {
+	check_makedumpfile no-vmcoreinfo.spec
+}
+
+@test "metadata and annotation notes are not CPU state to crash and gdb" {
+	head -c 8192 /dev/zero >mem
+	vmc-note --metadata collector=tests --annotation hostname=web-7 </dev/null |
+		vmc-seg --phys 0x100000 --virt 0xffff888000100000 mem |
+		vmc-prstatus --cpu 0 --pid 1 rip=0xffffffff81001234 |
+		vmc-pack -o vmcore
+	run crash -d 1 --osrelease vmcore
+	assert_line --regexp '^ +num_prstatus_notes: 1$'
+	run gdb-multiarch -nx -batch -ex 'set architecture i386:x86-64' \
+		-ex 'core-file vmcore' -ex 'info threads'
+	assert_success
+	assert_line --regexp '^\* 1 +LWP 1 +0xffffffff81001234 in '
+	refute_output --partial warning
+}
+
+@test "--virt 0xffffffffffffffff is kept or refused, never replaced" {
+	head -c 8192 /dev/zero >mem
+	# kexec-tools writes p_vaddr -1 for memory without a kernel address
+	run bash -c 'vmc-seg --phys 0x100000 --virt 0xffffffffffffffff mem </dev/null | vmc-pack -o vmcore'
+	if [ "$status" -ne 0 ]; then
+		[ ! -e vmcore ]
+		return
+	fi
+	run eu-readelf -l vmcore
+	assert_line --regexp '^  LOAD +0x[0-9a-f]+ 0xffffffffffffffff 0x0000000000100000 '
+}
+
+# ---- what vmc-pack reports ----
+
+# Two segments (one with a virtual address of its own, one of 10000
+# bytes), a CPU and 70 bytes of VMCOREINFO (the file lacks the final
+# newline, which vmc-note adds): 8 KiB of headers and notes, 8 KiB and
+# 12 KiB of segment pages.
+stats_stream() {
+	printf 'OSRELEASE=6.1.0\nPAGESIZE=4096\nSYMBOL(swapper_pg_dir)=ffffffff8260a000' >vmcoreinfo
+	head -c 10000 /dev/zero >a
+	head -c 8192 /dev/zero >b
+	vmc-note --vmcoreinfo vmcoreinfo </dev/null |
+		vmc-seg --phys 0x100000 a |
+		vmc-seg --phys 0x1000 --virt 0xffff888000001000 b |
+		vmc-prstatus --cpu 0 --pid 1 rip=0x1 >stream
+	mkdir -p out
+}
+
+STATS='Architecture:    x86_64
+Format:          elf
+Segments:        2
+CPU contexts:    1
+Total memory:    18192 bytes (17.8 KiB)
+VMCOREINFO size: 70 bytes
+Estimated size:  28672 bytes (28.0 KiB)'
+SEGMENTS='Segment 0:       phys 0x1000 virt 0xffff888000001000 size 0x2000 (8.0 KiB)
+Segment 1:       phys 0x100000 virt 0x100000 size 0x2710 (9.8 KiB)'
+JSON_HEAD='{"architecture": "x86_64", "format": "elf", "segment_count": 2, "cpu_contexts": 1, "total_memory": 18192, "total_memory_human": "17.8 KiB", "vmcoreinfo_size": 70, "estimated_file_size": 28672'
+JSON_SEGMENTS='"segments": [{"phys": "0x1000", "virt": "0xffff888000001000", "size": 8192}, {"phys": "0x100000", "virt": "0x100000", "size": 10000}]}'
+
+@test "--stats: what the dump holds, and the size of the file written" {
+	stats_stream
+	run vmc-pack -o out/vmcore --stats <stream
+	assert_success
+	assert_output "$STATS
+Actual size:     28672 bytes (28.0 KiB)
+$SEGMENTS"
+	run stat -c %s out/vmcore
+	assert_output 28672
+}
+
+@test "--json: the same as JSON" {
+	stats_stream
+	run vmc-pack -o out/vmcore --json <stream
+	assert_success
+	assert_output "$JSON_HEAD, \"actual_file_size\": 28672, $JSON_SEGMENTS"
+	run "$SYSPY" -c 'import json, sys; d = json.load(sys.stdin); print(d["segments"][0]["virt"], d["actual_file_size"])' <<<"$output"
+	assert_success
+	assert_output '0xffff888000001000 28672'
+}
+
+@test "--dry-run: the stats, and no file" {
+	stats_stream
+	run vmc-pack -o out/vmcore --dry-run <stream
+	assert_success
+	assert_output "$STATS
+$SEGMENTS"
+	run vmc-pack -o out/vmcore --dry-run --json <stream
+	assert_success
+	assert_output "$JSON_HEAD, \"actual_file_size\": null, $JSON_SEGMENTS"
+	run vmc-pack --dry-run <stream
+	assert_success
+	assert_output "$STATS
+$SEGMENTS"
+	run ls -A out
+	assert_output ''
+}
+
+# ---- failures: a message naming the problem, and no file ----
+
+@test "truncated stream: exit 1, where it ends, no file" {
+	local size
+	make_stream
+	size=$(stat -c %s stream)
+	packs_truncated 10 'inside its header'
+	packs_truncated 16 'without its end record'
+	packs_truncated 20 'inside a record header'
+	packs_truncated 100 'inside a record'
+	packs_truncated 100000 'inside a record'
+	packs_truncated $((size - 24)) 'without its end record'
+	packs_truncated $((size - 4)) 'inside its end record'
+}
+
+@test "a program upstream that fails leaves vmc-pack a truncated stream" {
+	mkdir out
+	run bash -c 'vmc-seg --phys 0x1000 missing </dev/null | vmc-pack -o out/vmcore'
+	assert_failure 1
+	assert_output "vmc-seg: missing: No such file or directory
+vmc-pack: stdin: truncated stream: it ends without its end record (did a program before this one fail?)"
+	run ls -A out
+	assert_output ''
+}
+
+@test "garbage or raw memory on stdin: exit 1, told to use vmc-seg -" {
+	make_stream
+	run bash -c 'printf "not a record stream" | vmc-pack -o out/vmcore'
+	assert_failure 1
+	assert_output 'vmc-pack: stdin is not a vmc record stream; to read raw memory use vmc-seg -'
+	run vmc-pack -o out/vmcore <mem
+	assert_failure 1
+	assert_output 'vmc-pack: stdin is not a vmc record stream; to read raw memory use vmc-seg -'
+	run ls -A out
+	assert_output ''
+}
+
+@test "overlapping segments: the message names both ranges" {
+	mkdir out
+	head -c 10000 /dev/zero >a
+	head -c 8192 /dev/zero >b
+	# both lengths known: vmc-seg sees it
+	run bash -c 'vmc-seg --phys 0x1000 a </dev/null | vmc-seg --phys 0x2000 b | vmc-pack -o out/vmcore; echo "exit ${PIPESTATUS[*]}"'
+	assert_output "vmc-seg: segment 0x2000-0x3fff of b overlaps segment 0x1000-0x370f
+vmc-pack: stdin: truncated stream: it ends without its end record (did a program before this one fail?)
+exit 0 1 1"
+	# from a pipe the length is known only at its end: vmc-pack sees it
+	run bash -c 'cat a | vmc-seg --phys 0x1000 - | vmc-seg --phys 0x2000 b | vmc-pack -o out/vmcore; echo "exit ${PIPESTATUS[*]}"'
+	assert_output "vmc-pack: segment 0x1000-0x370f overlaps segment 0x2000-0x3fff
+exit 0 0 0 1"
+	run ls -A out
+	assert_output ''
+}
+
+@test "empty segment: refused, no file" {
+	mkdir out
+	: >empty
+	run bash -c 'vmc-seg --phys 0x1000 empty </dev/null | vmc-pack -o out/vmcore; echo "exit ${PIPESTATUS[*]}"'
+	assert_output "vmc-seg: empty: no data: a segment cannot be empty
+vmc-pack: stdin: truncated stream: it ends without its end record (did a program before this one fail?)
+exit 1 1"
+	run bash -c ': | vmc-seg --phys 0x1000 - | vmc-pack -o out/vmcore; echo "exit ${PIPESTATUS[*]}"'
+	assert_output "vmc-seg: stdin: no data: a segment cannot be empty
+vmc-pack: stdin: truncated stream: it ends without its end record (did a program before this one fail?)
+exit 0 1 1"
+	# an empty SEGMENT record that another producer wrote
+	"$SYSPY" -c 'import struct, sys
+rec = lambda t, p: struct.pack("<IIQ", t, 1, len(p)) + p
+sys.stdout.buffer.write(b"\x89VMC\r\n\x1a\n" + struct.pack("<II", 1, 0)
+    + rec(0x10, struct.pack("<QQQ", 0x1000, 0x1000, 0))
+    + rec(0x13, struct.pack("<Q", 0)) + rec(0x01, struct.pack("<Q", 2)))' >stream
+	run vmc-pack -o out/vmcore <stream
+	assert_failure 1
+	assert_output 'vmc-pack: empty segment at 0x1000'
+	run ls -A out
+	assert_output ''
+}
+
+@test "a register of another architecture: vmc-pack lists the valid ones" {
+	mkdir out
+	run bash -c 'vmc-prstatus --cpu 0 x0=1 </dev/null | vmc-pack -o out/vmcore; echo "exit ${PIPESTATUS[*]}"'
+	assert_output "vmc-pack: CPU 0: unknown register 'x0' for x86_64; valid registers: r15 r14 r13 r12 rbp rbx r11 r10 r9 r8 rax rcx rdx rsi rdi orig_rax rip cs eflags (rflags) rsp ss fs_base (fs.base) gs_base (gs.base) ds es fs gs
+exit 0 1"
+	run ls -A out
+	assert_output ''
+}
+
+@test "architecture conflict: the message names both" {
+	mkdir out
+	run bash -c 'vmc-prstatus --arch aarch64 --cpu 0 x0=1 </dev/null | vmc-pack --arch x86_64 -o out/vmcore; echo "exit ${PIPESTATUS[*]}"'
+	assert_output 'vmc-pack: architecture conflict: both x86_64 and aarch64 are named
+exit 0 1'
+	run ls -A out
+	assert_output ''
+}
+
+@test "output in a directory that does not exist" {
+	make_stream
+	run vmc-pack -o nodir/vmcore <stream
+	assert_failure 1
+	assert_output 'vmc-pack: nodir/vmcore: No such file or directory'
+	[ ! -e nodir ]
+}
+
+@test "output where even root cannot write" {
+	make_stream
+	run vmc-pack -o /sys/kdumpling-vmcore <stream
+	assert_failure 1
+	assert_output 'vmc-pack: /sys/kdumpling-vmcore: Permission denied'
+	[ ! -e /sys/kdumpling-vmcore ]
+}
+
+@test "output on a full file system: no space, and nothing left behind" {
+	make_stream
+	mkdir full
+	run unshare -m sh -c 'mount -t tmpfs -o size=64k tmpfs full &&
+		vmc-pack -o full/vmcore <stream; echo "exit $?"; ls -A full'
+	assert_output 'vmc-pack: full/vmcore: No space left on device
+exit 1'
+}
+
+@test "--stats on a full stdout: exit 1" {
+	make_stream
+	run bash -c 'vmc-pack -o out/vmcore --stats <stream >/dev/full'
+	assert_failure 1
+	assert_output 'vmc-pack: stdout: No space left on device'
+}
+
+@test "unknown --format: usage error, exit 2" {
+	make_stream
+	run vmc-pack -o out/vmcore --format kdump <stream
+	assert_failure 2
+	assert_output "vmc-pack: --format: unknown format 'kdump' (known: elf)
+Try 'vmc-pack --help' for more information."
+	run ls -A out
+	assert_output ''
+}
