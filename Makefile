@@ -9,7 +9,7 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CPPFLAGS += -D_GNU_SOURCE -Ilib
-LIBS = 
+LIBS = -lz -llzo2 -lsnappy -lzstd -pthread
 
 VERSION = $(shell sed -n 's/^\#define KDL_VERSION "\(.*\)"/\1/p' lib/kdumpling.h)
 B ?= build

@@ -19,6 +19,9 @@ kdl_dump *kdl_dump_new(kdl_ctx *ctx, const char *arch)
 	if (!dump)
 		return NULL;
 	dump->ctx = ctx;
+	dump->codec = &kdl_codec_zlib;
+	dump->level = kdl_codec_zlib.default_level;
+	dump->dump_level = 1;
 	dump->vendor = kdl_strdup(ctx, DEFAULT_VENDOR);
 	if (!dump->vendor || (arch && kdl_dump_set_arch(dump, arch))) {
 		kdl_dump_free(dump);
@@ -79,25 +82,92 @@ const struct kdl_arch *kdl_dump_arch(const kdl_dump *dump)
 	return dump->arch ? dump->arch : &kdl_arch_x86_64;
 }
 
-uint32_t kdl_dump_page_size(const kdl_dump *dump)
+static bool page_size_valid(uint32_t size)
+{
+	/* what libkdumpfile accepts as a block size */
+	return size >= 4096 && size <= 262144 && !(size & (size - 1));
+}
+
+/* PAGESIZE of the vmcoreinfo, or 0. */
+static uint32_t vmcoreinfo_page_size(const kdl_dump *dump)
 {
 	const char *v;
-	size_t len;
+	uint32_t size = 0;
+	size_t len, i;
 
 	v = dump->vmcoreinfo ? kdl_vmcoreinfo_get(dump->vmcoreinfo,
 	                                          dump->vmcoreinfo_len,
 	                                          "PAGESIZE", &len)
 	                     : NULL;
-	if (v && len > 0 && len < 10) {
-		uint32_t size = 0;
-		size_t i;
+	if (!v || len == 0 || len > 9)
+		return 0;
+	for (i = 0; i < len && v[i] >= '0' && v[i] <= '9'; i++)
+		size = size * 10 + (uint32_t)(v[i] - '0');
+	return i == len && page_size_valid(size) ? size : 0;
+}
 
-		for (i = 0; i < len && v[i] >= '0' && v[i] <= '9'; i++)
-			size = size * 10 + (uint32_t)(v[i] - '0');
-		if (i == len && size >= 1024 && !(size & (size - 1)))
-			return size;
+uint32_t kdl_dump_page_size(const kdl_dump *dump)
+{
+	uint32_t size = vmcoreinfo_page_size(dump);
+
+	if (size)
+		return size;
+	return dump->page_size ? dump->page_size : kdl_dump_arch(dump)->page_size;
+}
+
+int kdl_dump_set_compression(kdl_dump *dump, const char *name, int level,
+                             int has_level)
+{
+	const struct kdl_codec *codec = kdl_codec_find(name);
+
+	if (!codec) {
+		char *names = kdl_codec_names();
+		kdl_err(dump->ctx, "unknown compression '%s' (known: %s)", name,
+		        names ? names : "?");
+		free(names);
+		return -1;
 	}
-	return kdl_dump_arch(dump)->page_size;
+	if (has_level && !codec->has_levels)
+		return kdl_err(dump->ctx, "%s has no compression levels", name);
+	if (has_level && (level < codec->min_level || level > codec->max_level))
+		return kdl_err(dump->ctx, "%s levels are %d to %d, not %d", name,
+		               codec->min_level, codec->max_level, level);
+	dump->codec = codec;
+	dump->level = has_level ? level : codec->default_level;
+	return 0;
+}
+
+int kdl_dump_set_dump_level(kdl_dump *dump, int level)
+{
+	if (level < 0 || level > 31)
+		return kdl_err(dump->ctx, "dump levels are 0 to 31, not %d", level);
+	if (level & ~1)
+		return kdl_err(dump->ctx, "dump level %d: bits 2, 4, 8 and 16 (cache, private cache, user and free pages) need the kernel's page structures, which kdumpling cannot read; only 0 and 1 (zero pages) are supported",
+		               level);
+	dump->dump_level = level;
+	return 0;
+}
+
+int kdl_dump_set_threads(kdl_dump *dump, unsigned threads)
+{
+	if (threads > 1024)
+		return kdl_err(dump->ctx, "%u threads is too many", threads);
+	dump->threads = threads;
+	return 0;
+}
+
+int kdl_dump_set_page_size(kdl_dump *dump, uint32_t size)
+{
+	if (!page_size_valid(size))
+		return kdl_err(dump->ctx, "page size %" PRIu32 " is not a power of two from 4096 to 262144", size);
+	dump->page_size = size;
+	return 0;
+}
+
+int kdl_dump_set_flat(kdl_dump *dump, int flat)
+{
+	dump->flat = flat != 0;
+	return 0;
 }
 
 int kdl_dump_set_vmcoreinfo(kdl_dump *dump, const char *text, size_t len)
@@ -399,8 +469,13 @@ static int by_phys(const void *a, const void *b)
 	return (x->phys > y->phys) - (x->phys < y->phys);
 }
 
-int kdl_dump_check_segments(kdl_dump *dump)
+int kdl_dump_check(kdl_dump *dump)
 {
+	uint32_t vmci_page = vmcoreinfo_page_size(dump);
+
+	if (vmci_page && dump->page_size && vmci_page != dump->page_size)
+		return kdl_err(dump->ctx, "page size %" PRIu32 " conflicts with PAGESIZE=%" PRIu32 " in the vmcoreinfo",
+		               dump->page_size, vmci_page);
 	if (dump->nsegs) /* qsort wants an array, even of nothing */
 		qsort(dump->segs, dump->nsegs, sizeof(*dump->segs), by_phys);
 	for (size_t i = 0; i < dump->nsegs; i++) {

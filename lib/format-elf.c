@@ -211,7 +211,7 @@ static int elf_finish(struct kdl_writer_state *ws)
 	uint8_t *prefix;
 	int ret = -1;
 
-	if (kdl_dump_check_segments(dump))
+	if (kdl_dump_check(dump))
 		return -1;
 	if (!priv->laid_out)
 		priv->page = kdl_dump_page_size(dump);

@@ -8,6 +8,7 @@
 
 static const struct kdl_format_ops *const formats[] = {
 	&kdl_format_elf,
+	&kdl_format_kdump,
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))
@@ -43,20 +44,40 @@ const struct kdl_format_ops *kdl_format_find(kdl_ctx *ctx, const char *name)
 }
 
 int kdl_ws_begin(struct kdl_writer_state *ws, kdl_dump *dump,
-                 struct kdl_out *out, const struct kdl_format_ops *ops)
+                 struct kdl_out *out, const char *path,
+                 const struct kdl_format_ops *ops)
 {
 	memset(ws, 0, sizeof(*ws));
 	ws->dump = dump;
-	ws->out = out;
 	ws->ops = ops;
+	if (path && (dump->flat || !strcmp(path, "-")) && !ops->can_flatten)
+		return kdl_err(dump->ctx, "%s: the %s format cannot be written as a flattened stream%s",
+		               path, ops->name,
+		               strcmp(path, "-") ? "" : " (to a pipe): give a file name");
 	ws->priv = kdl_alloc(dump->ctx, ops->priv_size);
-	return ws->priv ? 0 : -1;
+	if (!ws->priv)
+		return -1;
+	if (path && kdl_out_open(dump->ctx, out, path, dump->flat)) {
+		kdl_ws_free(ws);
+		return -1;
+	}
+	ws->out = path ? out : NULL;
+	return 0;
 }
 
 void kdl_ws_free(struct kdl_writer_state *ws)
 {
+	if (ws->priv && ws->ops->free)
+		ws->ops->free(ws);
 	free(ws->priv);
 	ws->priv = NULL;
+}
+
+void kdl_ws_abort(struct kdl_writer_state *ws)
+{
+	if (ws->out)
+		kdl_out_abort(ws->out);
+	kdl_ws_free(ws);
 }
 
 int kdl_ws_segment_begin(struct kdl_writer_state *ws, struct kdl_seg *seg)
@@ -119,15 +140,21 @@ int kdl_ws_finish(struct kdl_writer_state *ws, struct kdl_stats *st)
 
 	if (!st)
 		st = &local;
-	if (!ws->out)
-		return kdl_dump_check_segments(ws->dump) ||
-		       kdl_stats_fill(ws->dump, ws->ops, st) ? -1 : 0;
+	if (!ws->out) {
+		if (kdl_dump_check(ws->dump) ||
+		    kdl_stats_fill(ws->dump, ws->ops, st))
+			return -1;
+		if (ws->ops->stats)
+			ws->ops->stats(ws, st);
+		return 0;
+	}
 	if (ws->ops->finish(ws) || kdl_stats_fill(ws->dump, ws->ops, st) ||
 	    (fstat(ws->out->fd, &sb) &&
-	     kdl_err_sys(ws->dump->ctx, "%s", ws->out->path))) {
-		kdl_out_abort(ws->out);
+	     kdl_err_sys(ws->dump->ctx, "%s", ws->out->path)))
 		return -1;
-	}
-	st->actual_size = (uint64_t)sb.st_size;
+	if (ws->ops->stats)
+		ws->ops->stats(ws, st);
+	/* on a pipe the size is what was written, not the stream's */
+	st->actual_size = S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
 	return kdl_out_commit(ws->out);
 }

@@ -136,9 +136,18 @@ struct kdl_meta {
 	char *value;
 };
 
+struct kdl_codec;
+
 struct kdl_dump {
 	kdl_ctx *ctx;
 	const struct kdl_arch *arch; /* NULL until named */
+	/* how to write it */
+	const struct kdl_codec *codec;
+	int level;
+	int dump_level;
+	unsigned threads;
+	uint32_t page_size; /* 0: from vmcoreinfo or the architecture */
+	bool flat;
 	char *vmcoreinfo;
 	size_t vmcoreinfo_len;
 	char *vendor;
@@ -154,15 +163,15 @@ struct kdl_dump {
 
 const struct kdl_arch *kdl_dump_arch(const kdl_dump *dump);
 /* PAGESIZE from the vmcoreinfo when it is a decimal power of two, else the
- * architecture's. */
+ * one set, else the architecture's. */
 uint32_t kdl_dump_page_size(const kdl_dump *dump);
 struct kdl_seg *kdl_dump_new_segment(kdl_dump *dump, uint64_t phys,
                                      uint64_t virt);
 int kdl_dump_add_meta(kdl_dump *dump, const char *vendor, uint32_t kind,
                       const char *key, const char *value);
 /* Sorts segments by physical address and rejects empty or overlapping
- * ones. */
-int kdl_dump_check_segments(kdl_dump *dump);
+ * ones, and a page size that the vmcoreinfo contradicts. */
+int kdl_dump_check(kdl_dump *dump);
 uint64_t kdl_dump_total_memory(const kdl_dump *dump);
 
 /* Value of KEY in vmcoreinfo text, or NULL; *len gets its length. */
@@ -173,6 +182,7 @@ const char *kdl_vmcoreinfo_get(const char *text, size_t text_len,
 struct kdl_notes {
 	uint8_t *buf;
 	size_t len;
+	size_t vmcoreinfo_off; /* of its descriptor, or SIZE_MAX */
 };
 int kdl_notes_build(kdl_dump *dump, struct kdl_notes *notes);
 size_t kdl_note_size(size_t namesz, size_t descsz);
@@ -184,13 +194,68 @@ size_t kdl_note_size(size_t namesz, size_t descsz);
 struct kdl_out {
 	kdl_ctx *ctx;
 	int fd;
-	const char *path;
-	char *tmp_path; /* NULL when the file has no name yet */
+	const char *path;   /* "-" for stdout */
+	char *tmp_path;     /* NULL when the file has no name yet */
+	bool flat;          /* makedumpfile's flattened format */
 };
 
-int kdl_out_open(kdl_ctx *ctx, struct kdl_out *out, const char *path);
+/* path "-" writes the flattened format to stdout. */
+int kdl_out_open(kdl_ctx *ctx, struct kdl_out *out, const char *path,
+                 bool flat);
 int kdl_out_commit(struct kdl_out *out);
 void kdl_out_abort(struct kdl_out *out);
+/* Writes at a file offset: in place, or as a flattened record. */
+int kdl_out_write(struct kdl_out *out, const void *buf, size_t n, uint64_t off);
+/* Copies len bytes from the start of fd to off. */
+int kdl_out_copy(struct kdl_out *out, int fd, uint64_t len, uint64_t off);
+/* The file ends at size. */
+int kdl_out_end(struct kdl_out *out, uint64_t size);
+/* An unnamed scratch file near the output, removed when closed. */
+int kdl_out_scratch(struct kdl_out *out);
+
+/* ---- page codecs: one file each, listed in codec.c ---- */
+
+struct kdl_codec {
+	const char *name;
+	uint32_t flag; /* in the header's status and the page descriptors */
+	int min_level, max_level, default_level;
+	bool has_levels;
+	size_t (*bound)(size_t n);
+	void *(*new_state)(int level);
+	void (*free_state)(void *state);
+	/* The compressed size, or 0 if the codec failed. */
+	size_t (*compress)(void *state, const void *src, size_t n, void *dst,
+	                   size_t cap);
+};
+
+extern const struct kdl_codec kdl_codec_none;
+extern const struct kdl_codec kdl_codec_zlib;
+extern const struct kdl_codec kdl_codec_lzo;
+extern const struct kdl_codec kdl_codec_snappy;
+extern const struct kdl_codec kdl_codec_zstd;
+
+const struct kdl_codec *kdl_codec_find(const char *name);
+
+/* Pages compressed in order, on threads: kdl_compressor_page gives the
+ * zero-filled buffer of the next page, which is complete when the next is
+ * asked for or at the flush; the sink receives every page in order. */
+struct kdl_page {
+	uint64_t pfn;
+	bool zero; /* all zero, to be left out */
+	uint32_t size;
+	uint32_t flags; /* the codec's flag, or 0 when stored raw */
+	const uint8_t *data;
+};
+typedef int kdl_page_sink(void *arg, const struct kdl_page *page);
+struct kdl_compressor;
+struct kdl_compressor *kdl_compressor_new(kdl_ctx *ctx,
+                                          const struct kdl_codec *codec,
+                                          int level, uint32_t page_size,
+                                          unsigned threads, bool exclude_zero,
+                                          kdl_page_sink *sink, void *sink_arg);
+uint8_t *kdl_compressor_page(struct kdl_compressor *c, uint64_t pfn);
+int kdl_compressor_flush(struct kdl_compressor *c);
+void kdl_compressor_free(struct kdl_compressor *c);
 
 /* ---- output formats: one file each, listed in format.c ---- */
 
@@ -218,15 +283,25 @@ struct kdl_format_ops {
 	int (*finish)(struct kdl_writer_state *ws);
 	/* Size of the file for the dump as it stands. */
 	int (*estimate)(kdl_dump *dump, uint64_t *size);
+	/* What the format adds to the stats; optional. */
+	void (*stats)(struct kdl_writer_state *ws, struct kdl_stats *st);
+	/* Releases what priv holds; optional. */
+	void (*free)(struct kdl_writer_state *ws);
+	bool can_flatten;
 };
 
 extern const struct kdl_format_ops kdl_format_elf;
+extern const struct kdl_format_ops kdl_format_kdump;
 
 const struct kdl_format_ops *kdl_format_find(kdl_ctx *ctx, const char *name);
 
+/* Opens out at path (NULL: lay out only, for dry runs). */
 int kdl_ws_begin(struct kdl_writer_state *ws, kdl_dump *dump,
-                 struct kdl_out *out, const struct kdl_format_ops *ops);
+                 struct kdl_out *out, const char *path,
+                 const struct kdl_format_ops *ops);
 void kdl_ws_free(struct kdl_writer_state *ws);
+/* After a failure: no file is left at the path. */
+void kdl_ws_abort(struct kdl_writer_state *ws);
 /* Wrappers that keep ws->seg_filled. */
 int kdl_ws_segment_begin(struct kdl_writer_state *ws, struct kdl_seg *seg);
 int kdl_ws_data(struct kdl_writer_state *ws, const void *buf, size_t n);
@@ -241,7 +316,8 @@ kdl_ctx *kdl_writer_ctx(const kdl_writer *w);
 /* Where pr_reg starts in NT_PRSTATUS. */
 #define KDL_PRSTATUS_FIXED 112
 
-/* Finishes the format, fills st and gives the file its name. */
+/* Finishes the format, fills st and gives the file its name; after a
+ * failure the caller aborts. */
 int kdl_ws_finish(struct kdl_writer_state *ws, struct kdl_stats *st);
 
 #endif

@@ -135,6 +135,22 @@ int kdl_dump_add_annotation(kdl_dump *dump, const char *key,
 #define KDL_NOTE_FILE_INFO 3
 #define KDL_NOTE_USER_DEFINED 256
 
+/* How the kdump-compressed format is written; the ELF format ignores
+ * these.  Codecs: none, zlib, lzo, snappy, zstd.  has_level 0 takes the
+ * codec's default level. */
+int kdl_dump_set_compression(kdl_dump *dump, const char *codec, int level,
+                             int has_level);
+/* makedumpfile's dump level; bit 1 leaves out all-zero pages. */
+int kdl_dump_set_dump_level(kdl_dump *dump, int level);
+/* Compression threads; 0 is one per online CPU. */
+int kdl_dump_set_threads(kdl_dump *dump, unsigned threads);
+/* The page size when the vmcoreinfo has no PAGESIZE. */
+int kdl_dump_set_page_size(kdl_dump *dump, uint32_t size);
+/* Write makedumpfile's flattened format (as makedumpfile -F does). */
+int kdl_dump_set_flat(kdl_dump *dump, int flat);
+/* Space-separated names of the codecs; a new string. */
+char *kdl_codec_names(void);
+
 /* Space-separated names of the output formats; a new string. */
 char *kdl_format_names(void);
 int kdl_format_known(const char *name);
@@ -148,6 +164,14 @@ struct kdl_stats {
 	uint64_t vmcoreinfo_size;
 	uint64_t estimated_size;
 	uint64_t actual_size; /* 0 until written */
+	/* kdump-compressed only; codec NULL otherwise */
+	const char *codec;
+	int level;
+	int dump_level;
+	uint64_t pages_total;
+	uint64_t pages_dumped;
+	uint64_t pages_zero;
+	uint64_t compressed_size;
 };
 
 struct kdl_segment_info {
@@ -165,7 +189,8 @@ char *kdl_dump_stats_text(kdl_dump *dump, const struct kdl_stats *st,
                           int json);
 
 /* Writes the dump to path atomically: nothing appears there unless the
- * whole dump was written.  Fills st if not NULL. */
+ * whole dump was written; "-" writes the flattened format to stdout.
+ * Fills st if not NULL. */
 int kdl_dump_write(kdl_dump *dump, const char *path, const char *format,
                    struct kdl_stats *st);
 

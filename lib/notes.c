@@ -191,6 +191,7 @@ int kdl_notes_build(kdl_dump *dump, struct kdl_notes *notes)
 
 	notes->buf = NULL;
 	notes->len = 0;
+	notes->vmcoreinfo_off = SIZE_MAX;
 	if (meta_notes(dump, &metas, &nmetas))
 		return -1;
 	ncustom = dump->nnotes + nmetas;
@@ -226,9 +227,11 @@ int kdl_notes_build(kdl_dump *dump, struct kdl_notes *notes)
 		}
 		p = put_note(p, "CORE", NT_PRSTATUS, prstatus, prsize, arch->big_endian);
 	}
-	if (dump->vmcoreinfo)
+	if (dump->vmcoreinfo) {
+		notes->vmcoreinfo_off = (size_t)(p - notes->buf) + 12 + 12;
 		p = put_note(p, "VMCOREINFO", 0, dump->vmcoreinfo,
 		             dump->vmcoreinfo_len, arch->big_endian);
+	}
 	for (size_t i = 0; i < ncustom; i++)
 		p = put_note(p, custom[i].name, custom[i].type, custom[i].desc,
 		             custom[i].len, arch->big_endian);

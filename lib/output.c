@@ -48,7 +48,34 @@ static int create_beside(struct kdl_out *out, char **tmp, bool create)
 	return kdl_err_sys(out->ctx, "%s", out->path);
 }
 
-int kdl_out_open(kdl_ctx *ctx, struct kdl_out *out, const char *path)
+/* makedumpfile's flattened format: a 4096-byte header, then records of
+ * {big-endian offset, size} and the bytes, then an end marker. */
+#define FLAT_HEADER_SIZE 4096
+#define FLAT_CHUNK (1u << 20)
+
+static int flat_header(struct kdl_out *out)
+{
+	uint8_t h[FLAT_HEADER_SIZE] = "makedumpfile";
+
+	kdl_put64(h + 16, 1, true); /* type */
+	kdl_put64(h + 24, 1, true); /* version */
+	return kdl_write_all(out->ctx, out->fd, out->path, h, sizeof(h));
+}
+
+static int flat_record(struct kdl_out *out, const void *buf, size_t n,
+                       uint64_t off)
+{
+	uint8_t h[16];
+
+	kdl_put64(h, off, true);
+	kdl_put64(h + 8, n, true);
+	if (kdl_write_all(out->ctx, out->fd, out->path, h, sizeof(h)))
+		return -1;
+	return kdl_write_all(out->ctx, out->fd, out->path, buf, n);
+}
+
+int kdl_out_open(kdl_ctx *ctx, struct kdl_out *out, const char *path,
+                 bool flat)
 {
 	struct stat st;
 	char *dir;
@@ -57,6 +84,13 @@ int kdl_out_open(kdl_ctx *ctx, struct kdl_out *out, const char *path)
 	out->path = path;
 	out->tmp_path = NULL;
 	out->fd = -1;
+	out->flat = flat;
+	if (!strcmp(path, "-")) {
+		out->fd = STDOUT_FILENO;
+		out->path = "stdout";
+		out->flat = true;
+		return flat_header(out);
+	}
 	if (!stat(path, &st) && !S_ISREG(st.st_mode))
 		return kdl_err(ctx, "%s: not a regular file", path);
 	dir = dir_of(ctx, path);
@@ -64,13 +98,105 @@ int kdl_out_open(kdl_ctx *ctx, struct kdl_out *out, const char *path)
 		return -1;
 	out->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
 	free(dir);
-	if (out->fd >= 0)
-		return 0;
-	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+	if (out->fd < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
 		return kdl_err_sys(ctx, "%s", path);
 	/* a file system without unnamed files: a hidden name until done */
-	out->fd = create_beside(out, &out->tmp_path, true);
-	return out->fd < 0 ? -1 : 0;
+	if (out->fd < 0)
+		out->fd = create_beside(out, &out->tmp_path, true);
+	if (out->fd < 0)
+		return -1;
+	return flat ? flat_header(out) : 0;
+}
+
+int kdl_out_write(struct kdl_out *out, const void *buf, size_t n, uint64_t off)
+{
+	if (out->flat)
+		return n ? flat_record(out, buf, n, off) : 0;
+	return kdl_pwrite_all(out->ctx, out->fd, out->path, buf, n, off);
+}
+
+int kdl_out_copy(struct kdl_out *out, int fd, uint64_t len, uint64_t off)
+{
+	loff_t in_off = 0, out_off = (loff_t)off;
+	uint8_t *buf;
+
+	/* in the kernel, without a trip through this process, when it can */
+	while (!out->flat && len) {
+		ssize_t n = copy_file_range(fd, &in_off, out->fd, &out_off, len, 0);
+
+		if (n <= 0)
+			break;
+		len -= (uint64_t)n;
+	}
+	if (!len)
+		return 0;
+	buf = kdl_alloc(out->ctx, FLAT_CHUNK);
+	if (!buf)
+		return -1;
+	while (len) {
+		size_t want = len < FLAT_CHUNK ? (size_t)len : FLAT_CHUNK;
+		ssize_t got = pread(fd, buf, want, in_off);
+
+		if (got <= 0) {
+			if (got == 0)
+				errno = EIO;
+			free(buf);
+			return kdl_err_sys(out->ctx, "scratch file");
+		}
+		if (kdl_out_write(out, buf, (size_t)got, (uint64_t)out_off)) {
+			free(buf);
+			return -1;
+		}
+		in_off += got;
+		out_off += got;
+		len -= (uint64_t)got;
+	}
+	free(buf);
+	return 0;
+}
+
+int kdl_out_end(struct kdl_out *out, uint64_t size)
+{
+	static const uint8_t end_marker[16] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	};
+
+	if (out->flat)
+		return kdl_write_all(out->ctx, out->fd, out->path, end_marker,
+		                     sizeof(end_marker));
+	if (ftruncate(out->fd, (off_t)size))
+		return kdl_err_sys(out->ctx, "%s", out->path);
+	return 0;
+}
+
+int kdl_out_scratch(struct kdl_out *out)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	char *dir = out->fd == STDOUT_FILENO
+	                    ? kdl_strdup(out->ctx, tmpdir && *tmpdir ? tmpdir : "/tmp")
+	                    : dir_of(out->ctx, out->path);
+	char *name;
+	int fd;
+
+	if (!dir)
+		return -1;
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+		name = kdl_asprintf(out->ctx, "%s/.vmc-scratch.XXXXXX", dir);
+		if (!name) {
+			free(dir);
+			return -1;
+		}
+		fd = mkostemp(name, O_CLOEXEC);
+		if (fd >= 0)
+			unlink(name);
+		free(name);
+	}
+	if (fd < 0)
+		kdl_err_sys(out->ctx, "scratch file in %s", dir);
+	free(dir);
+	return fd;
 }
 
 int kdl_out_commit(struct kdl_out *out)
@@ -78,6 +204,8 @@ int kdl_out_commit(struct kdl_out *out)
 	char *tmp = out->tmp_path;
 	int ret = 0;
 
+	if (out->fd == STDOUT_FILENO)
+		return 0; /* the program closes stdout and checks it */
 	if (!tmp) {
 		char proc[64];
 
@@ -108,7 +236,7 @@ fail:
 
 void kdl_out_abort(struct kdl_out *out)
 {
-	if (out->fd >= 0)
+	if (out->fd >= 0 && out->fd != STDOUT_FILENO)
 		close(out->fd);
 	if (out->tmp_path)
 		unlink(out->tmp_path);

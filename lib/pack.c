@@ -240,14 +240,10 @@ int kdl_pack_stream(kdl_dump *dump, kdl_reader *r, const char *path,
 	if (!ops)
 		return -1;
 	pk.buf = kdl_alloc(dump->ctx, CHUNK);
-	if (!pk.buf)
-		return -1;
-	if (path && kdl_out_open(dump->ctx, &out, path)) {
+	if (!pk.buf || kdl_ws_begin(&pk.ws, dump, &out, path, ops)) {
 		free(pk.buf);
 		return -1;
 	}
-	if (kdl_ws_begin(&pk.ws, dump, path ? &out : NULL, ops))
-		goto out;
 	while ((more = kdl_reader_next(r, &rec)) > 0)
 		if (record(&pk, &rec))
 			goto out;
@@ -258,11 +254,11 @@ int kdl_pack_stream(kdl_dump *dump, kdl_reader *r, const char *path,
 		goto out;
 	}
 	ret = kdl_ws_finish(&pk.ws, st);
-	path = NULL; /* committed or aborted by kdl_ws_finish */
 out:
-	if (path)
-		kdl_out_abort(&out);
-	kdl_ws_free(&pk.ws);
+	if (ret)
+		kdl_ws_abort(&pk.ws);
+	else
+		kdl_ws_free(&pk.ws);
 	free(pk.buf);
 	return ret;
 }

@@ -14,16 +14,30 @@ int kdl_stats_fill(kdl_dump *dump, const struct kdl_format_ops *ops,
 	st->total_memory = kdl_dump_total_memory(dump);
 	st->vmcoreinfo_size = dump->vmcoreinfo_len;
 	st->actual_size = 0;
+	st->codec = NULL;
+	st->level = st->dump_level = 0;
+	st->pages_total = st->pages_dumped = st->pages_zero = 0;
+	st->compressed_size = 0;
 	return ops->estimate(dump, &st->estimated_size);
 }
 
 int kdl_dump_stats(kdl_dump *dump, const char *format, struct kdl_stats *st)
 {
 	const struct kdl_format_ops *ops = kdl_format_find(dump->ctx, format);
+	struct kdl_writer_state ws;
+	int ret;
 
-	if (!ops || kdl_dump_check_segments(dump))
+	if (!ops || kdl_ws_begin(&ws, dump, NULL, NULL, ops))
 		return -1;
-	return kdl_stats_fill(dump, ops, st);
+	ret = kdl_ws_finish(&ws, st);
+	kdl_ws_free(&ws);
+	return ret;
+}
+
+/* Page data written per byte of memory, as makedumpfile reports it. */
+static double ratio(const struct kdl_stats *st)
+{
+	return st->total_memory ? (double)st->compressed_size / (double)st->total_memory : 0;
 }
 
 static void text(struct kdl_str *b, const kdl_dump *dump,
@@ -43,6 +57,18 @@ static void text(struct kdl_str *b, const kdl_dump *dump,
 	if (st->actual_size)
 		kdl_str_add(b, "Actual size:     %" PRIu64 " bytes (%s)\n", st->actual_size,
 		            kdl_human_size(st->actual_size, human, sizeof(human)));
+	if (st->codec) {
+		kdl_str_add(b, "Compression:     %s", st->codec);
+		if (st->level)
+			kdl_str_add(b, " level %d", st->level);
+		kdl_str_add(b, "\nDump level:      %d\n", st->dump_level);
+		kdl_str_add(b, "Pages:           %" PRIu64 " total, %" PRIu64 " dumped, %" PRIu64 " excluded as zero\n",
+		            st->pages_total, st->pages_dumped, st->pages_zero);
+		kdl_str_add(b, "Compressed size: %" PRIu64 " bytes (%s, ratio %.3f)\n",
+		            st->compressed_size,
+		            kdl_human_size(st->compressed_size, human, sizeof(human)),
+		            ratio(st));
+	}
 	for (size_t i = 0; i < dump->nsegs; i++) {
 		const struct kdl_seg *s = &dump->segs[i];
 
@@ -68,6 +94,14 @@ static void json(struct kdl_str *b, const kdl_dump *dump,
 		kdl_str_add(b, "\"actual_file_size\": %" PRIu64 ", ", st->actual_size);
 	else
 		kdl_str_add(b, "\"actual_file_size\": null, ");
+	if (st->codec)
+		kdl_str_add(b, "\"compression\": \"%s\", \"level\": %d, \"dump_level\": %d, "
+		            "\"pages_total\": %" PRIu64 ", \"pages_dumped\": %" PRIu64 ", "
+		            "\"pages_zero\": %" PRIu64 ", \"compressed_size\": %" PRIu64 ", "
+		            "\"compression_ratio\": %.6f, ",
+		            st->codec, st->level, st->dump_level, st->pages_total,
+		            st->pages_dumped, st->pages_zero, st->compressed_size,
+		            ratio(st));
 	kdl_str_add(b, "\"segments\": [");
 	for (size_t i = 0; i < dump->nsegs; i++) {
 		const struct kdl_seg *s = &dump->segs[i];

@@ -64,27 +64,23 @@ int kdl_dump_write(kdl_dump *dump, const char *path, const char *format,
 	uint8_t *buf;
 	int ret = -1;
 
-	if (!ops || kdl_dump_check_segments(dump))
+	if (!ops || kdl_dump_check(dump))
 		return -1;
 	buf = kdl_alloc(dump->ctx, CHUNK);
-	if (!buf)
-		return -1;
-	if (kdl_out_open(dump->ctx, &out, path)) {
+	if (!buf || kdl_ws_begin(&ws, dump, &out, path, ops)) {
 		free(buf);
 		return -1;
 	}
-	if (kdl_ws_begin(&ws, dump, &out, ops))
-		goto fail;
 	for (size_t i = 0; i < dump->nsegs; i++)
 		if (kdl_ws_segment_begin(&ws, &dump->segs[i]) ||
 		    fill_segment(&ws, buf) || kdl_ws_segment_end(&ws))
-			goto fail;
+			goto out;
 	ret = kdl_ws_finish(&ws, st);
-	goto out;
-fail:
-	kdl_out_abort(&out);
 out:
-	kdl_ws_free(&ws);
+	if (ret)
+		kdl_ws_abort(&ws);
+	else
+		kdl_ws_free(&ws);
 	free(buf);
 	return ret;
 }

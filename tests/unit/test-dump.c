@@ -78,9 +78,12 @@ static uint32_t page_size_for(const char *text)
 
 static void test_page_size(void)
 {
-	/* only a decimal power of two of at least 1 KiB counts */
+	/* only a decimal power of two from 4 KiB to 256 KiB counts: the
+	 * block sizes libkdumpfile accepts */
 	CHECK_EQ(page_size_for("PAGESIZE=65536\n"), 65536);
-	CHECK_EQ(page_size_for("PAGESIZE=1024\n"), 1024);
+	CHECK_EQ(page_size_for("PAGESIZE=262144\n"), 262144);
+	CHECK_EQ(page_size_for("PAGESIZE=524288\n"), 4096);
+	CHECK_EQ(page_size_for("PAGESIZE=1024\n"), 4096);
 	CHECK_EQ(page_size_for("PAGESIZE=0x10000\n"), 4096);
 	CHECK_EQ(page_size_for("PAGESIZE=512\n"), 4096);
 	CHECK_EQ(page_size_for("PAGESIZE=12288\n"), 4096);
@@ -114,7 +117,7 @@ static void test_segments(void)
 	/* in the order added until laid out, then by physical address */
 	CHECK_EQ(kdl_dump_segment(d, 0, &info), 0);
 	CHECK_EQ(info.phys, 0x10000);
-	CHECK_EQ(kdl_dump_check_segments(d), 0);
+	CHECK_EQ(kdl_dump_check(d), 0);
 	CHECK_EQ(kdl_dump_segment(d, 0, &info), 0);
 	CHECK_EQ(info.phys, 0x1000);
 	CHECK_EQ(info.virt, 0xffff888000001000);
@@ -167,9 +170,9 @@ static void test_overlap(void)
 	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x2000, KDL_VIRT_SAME, bytes, 0x1000), 0);
 	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x1000, KDL_VIRT_SAME, bytes, 0x1000), 0);
 	/* touching is not overlapping */
-	CHECK_EQ(kdl_dump_check_segments(d), 0);
+	CHECK_EQ(kdl_dump_check(d), 0);
 	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x2fff, KDL_VIRT_SAME, bytes, 2), 0);
-	CHECK_EQ(kdl_dump_check_segments(d), -1);
+	CHECK_EQ(kdl_dump_check(d), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "segment 0x2000-0x2fff overlaps segment 0x2fff-0x3000");
 	kdl_dump_free(d);
 }
@@ -290,8 +293,8 @@ static void test_stats(void)
 	/* a page of headers, a page of notes, 2 pages + 1 page of data */
 	CHECK_EQ(st.estimated_size, 5 * 4096);
 	CHECK_EQ(st.actual_size, 0);
-	CHECK_EQ(kdl_dump_stats(d, "kdump", &st), -1);
-	CHECK_STR(kdl_ctx_error(ctx), "unknown format 'kdump' (known: elf)");
+	CHECK_EQ(kdl_dump_stats(d, "qcow", &st), -1);
+	CHECK_STR(kdl_ctx_error(ctx), "unknown format 'qcow' (known: elf kdump)");
 	kdl_dump_free(d);
 }
 

@@ -232,7 +232,7 @@ static void test_many_segments(void)
 static void test_nothing(void)
 {
 	kdl_dump *d = kdl_dump_new(ctx, NULL);
-	struct kdl_notes notes = {NULL, 0};
+	struct kdl_notes notes = {NULL, 0, 0};
 	struct kdl_stats st;
 	uint8_t *f;
 	size_t len;
@@ -257,8 +257,8 @@ static void test_unknown_format(void)
 
 	if (!CHECK(d))
 		return;
-	CHECK_EQ(kdl_dump_write(d, scratch_path("fmt", path, sizeof(path)), "kdump", NULL), -1);
-	CHECK_STR(kdl_ctx_error(ctx), "unknown format 'kdump' (known: elf)");
+	CHECK_EQ(kdl_dump_write(d, scratch_path("fmt", path, sizeof(path)), "qcow", NULL), -1);
+	CHECK_STR(kdl_ctx_error(ctx), "unknown format 'qcow' (known: elf kdump)");
 	kdl_dump_free(d);
 }
 

@@ -11,14 +11,15 @@ static void test_table(void)
 {
 	char *names = kdl_format_names();
 
-	CHECK_STR(names, "elf");
+	CHECK_STR(names, "elf kdump");
 	free(names);
 	CHECK(kdl_format_known("elf"));
 	CHECK(!kdl_format_known("ELF"));
-	CHECK(!kdl_format_known("kdump"));
+	CHECK(kdl_format_known("kdump"));
+	CHECK(!kdl_format_known("flat"));
 	CHECK(kdl_format_find(ctx, "elf") == &kdl_format_elf);
 	CHECK(kdl_format_find(ctx, "flat") == NULL);
-	CHECK_STR(kdl_ctx_error(ctx), "unknown format 'flat' (known: elf)");
+	CHECK_STR(kdl_ctx_error(ctx), "unknown format 'flat' (known: elf kdump)");
 }
 
 /* A segment fed through a writer state that only lays the dump out. */
@@ -31,7 +32,7 @@ struct feed {
 static int feed_begin(struct feed *f, uint64_t phys, uint64_t len)
 {
 	f->dump = kdl_dump_new(ctx, NULL);
-	if (!f->dump || kdl_ws_begin(&f->ws, f->dump, NULL, &kdl_format_elf))
+	if (!f->dump || kdl_ws_begin(&f->ws, f->dump, NULL, NULL, &kdl_format_elf))
 		return -1;
 	f->seg = kdl_dump_new_segment(f->dump, phys, KDL_VIRT_SAME);
 	if (!f->seg)

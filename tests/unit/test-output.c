@@ -17,7 +17,7 @@ static void test_commit(void)
 	size_t len;
 
 	scratch_path("dump", path, sizeof(path));
-	if (!CHECK_EQ(kdl_out_open(ctx, &out, path), 0))
+	if (!CHECK_EQ(kdl_out_open(ctx, &out, path, false), 0))
 		return;
 	CHECK(out.fd >= 0);
 	CHECK_EQ(write(out.fd, "partial", 7), 7);
@@ -41,7 +41,7 @@ static void test_abort_keeps_the_old_file(void)
 	size_t len;
 
 	write_file(scratch_path("old", path, sizeof(path)), "old dump", 8);
-	if (!CHECK_EQ(kdl_out_open(ctx, &out, path), 0))
+	if (!CHECK_EQ(kdl_out_open(ctx, &out, path, false), 0))
 		return;
 	CHECK_EQ(write(out.fd, "new", 3), 3);
 	kdl_out_abort(&out);
@@ -52,7 +52,7 @@ static void test_abort_keeps_the_old_file(void)
 	free(f);
 
 	/* and a commit replaces it */
-	if (!CHECK_EQ(kdl_out_open(ctx, &out, path), 0))
+	if (!CHECK_EQ(kdl_out_open(ctx, &out, path, false), 0))
 		return;
 	CHECK_EQ(write(out.fd, "new", 3), 3);
 	CHECK_EQ(kdl_out_commit(&out), 0);
@@ -69,13 +69,13 @@ static void test_refused(void)
 
 	scratch_path("", path, sizeof(path));
 	path[strlen(path) - 1] = 0;
-	CHECK_EQ(kdl_out_open(ctx, &out, path), -1);
+	CHECK_EQ(kdl_out_open(ctx, &out, path, false), -1);
 	snprintf(want, sizeof(want), "%s: not a regular file", path);
 	CHECK_STR(kdl_ctx_error(ctx), want);
-	CHECK_EQ(kdl_out_open(ctx, &out, "/dev/null"), -1);
+	CHECK_EQ(kdl_out_open(ctx, &out, "/dev/null", false), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "/dev/null: not a regular file");
 	scratch_path("no/such/dir/dump", path, sizeof(path));
-	CHECK_EQ(kdl_out_open(ctx, &out, path), -1);
+	CHECK_EQ(kdl_out_open(ctx, &out, path, false), -1);
 	snprintf(want, sizeof(want), "%s: No such file or directory", path);
 	CHECK_STR(kdl_ctx_error(ctx), want);
 }
@@ -89,7 +89,7 @@ static void test_relative_path(void)
 	if (!CHECK(getcwd(cwd, sizeof(cwd))) || !CHECK_EQ(mkdir(dir, 0700), 0) ||
 	    !CHECK_EQ(chdir(dir), 0))
 		return;
-	if (CHECK_EQ(kdl_out_open(ctx, &out, "here"), 0)) {
+	if (CHECK_EQ(kdl_out_open(ctx, &out, "here", false), 0)) {
 		CHECK_EQ(write(out.fd, "x", 1), 1);
 		CHECK_EQ(kdl_out_commit(&out), 0);
 		CHECK_EQ(access("here", F_OK), 0);

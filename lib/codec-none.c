@@ -1,0 +1,35 @@
+/* No compression: every page is stored raw. */
+#include <stdlib.h>
+
+#include "internal.h"
+
+static void *none_new(int level)
+{
+	(void)level;
+	return malloc(1);
+}
+
+static size_t none_compress(void *state, const void *src, size_t n, void *dst,
+                            size_t cap)
+{
+	(void)state;
+	(void)src;
+	(void)n;
+	(void)dst;
+	(void)cap;
+	return 0; /* "did not shrink": the page goes in raw */
+}
+
+static size_t none_bound(size_t n)
+{
+	return n;
+}
+
+const struct kdl_codec kdl_codec_none = {
+	.name = "none",
+	.flag = 0,
+	.bound = none_bound,
+	.new_state = none_new,
+	.free_state = free,
+	.compress = none_compress,
+};

@@ -1,0 +1,493 @@
+/* makedumpfile's kdump-compressed format (diskdump.h, "KDUMP   "): a header
+ * block, the sub-header with the ELF notes, two bitmaps of the pages
+ * present, a descriptor per page, then the pages, each compressed alone.
+ *
+ * The descriptors come before the pages but their number is known only at
+ * the end of a stream, so compressed pages go to a scratch file first and
+ * are copied after the descriptors when everything is known. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define HEADER_SIZE 464
+#define SUB_HEADER_SIZE 104
+#define DESC_SIZE 24
+#define HEADER_VERSION 6
+#define WBUF_SIZE (1u << 20)
+#define ZERO_PAGE UINT64_MAX
+
+struct kd_page {
+	uint64_t pfn;
+	uint64_t off; /* in the scratch file, or ZERO_PAGE */
+	uint32_t size;
+	uint32_t flags;
+};
+
+struct kdump_priv {
+	kdl_ctx *ctx;
+	uint32_t page;
+	unsigned shift;
+	struct kdl_compressor *comp;
+	uint8_t *cur; /* the page being filled */
+	uint64_t cur_pfn;
+	int scratch;
+	uint64_t scratch_len;
+	uint8_t *wbuf;
+	size_t wfill;
+	struct kd_page *pages;
+	size_t npages, pages_cap;
+	uint64_t zero_pages;
+};
+
+static int flush_wbuf(struct kdump_priv *priv)
+{
+	size_t n = priv->wfill;
+
+	priv->wfill = 0;
+	return kdl_write_all(priv->ctx, priv->scratch, "scratch file", priv->wbuf, n);
+}
+
+/* Called in stream order with each page compressed. */
+static int take_page(void *arg, const struct kdl_page *page)
+{
+	struct kdump_priv *priv = arg;
+	struct kd_page *p;
+
+	if (kdl_grow(priv->ctx, &priv->pages, &priv->pages_cap, priv->npages,
+	             sizeof(*p)))
+		return -1;
+	p = &priv->pages[priv->npages++];
+	p->pfn = page->pfn;
+	if (page->zero) {
+		p->off = ZERO_PAGE;
+		priv->zero_pages++;
+		return 0;
+	}
+	p->off = priv->scratch_len;
+	p->size = page->size;
+	p->flags = page->flags;
+	if (page->size > WBUF_SIZE - priv->wfill && flush_wbuf(priv))
+		return -1;
+	memcpy(priv->wbuf + priv->wfill, page->data, page->size);
+	priv->wfill += page->size;
+	priv->scratch_len += page->size;
+	return 0;
+}
+
+static int kdump_setup(struct kdl_writer_state *ws)
+{
+	struct kdump_priv *priv = ws->priv;
+	kdl_dump *dump = ws->dump;
+	unsigned threads;
+
+	priv->ctx = dump->ctx;
+	priv->page = kdl_dump_page_size(dump);
+	while ((1u << priv->shift) < priv->page)
+		priv->shift++;
+	priv->wbuf = kdl_alloc(dump->ctx, WBUF_SIZE);
+	if (!priv->wbuf)
+		return -1;
+	priv->scratch = kdl_out_scratch(ws->out);
+	if (priv->scratch < 0)
+		return -1;
+	threads = dump->threads ? dump->threads
+	                        : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	priv->comp = kdl_compressor_new(dump->ctx, dump->codec, dump->level,
+	                                priv->page, threads ? threads : 1,
+	                                dump->dump_level & 1, take_page, priv);
+	return priv->comp ? 0 : -1;
+}
+
+static int kdump_segment_begin(struct kdl_writer_state *ws)
+{
+	struct kdump_priv *priv = ws->priv;
+
+	return priv->comp ? 0 : kdump_setup(ws);
+}
+
+/* The page holding addr, opened (zero-filled) if it is not the current
+ * one.  Segments sharing a page arrive one after the other and fill it
+ * together. */
+static uint8_t *page_at(struct kdump_priv *priv, uint64_t addr)
+{
+	uint64_t pfn = addr >> priv->shift;
+
+	if (!priv->cur || priv->cur_pfn != pfn) {
+		priv->cur = kdl_compressor_page(priv->comp, pfn);
+		priv->cur_pfn = pfn;
+	}
+	return priv->cur;
+}
+
+static int fill(struct kdl_writer_state *ws, const uint8_t *buf, uint64_t n)
+{
+	struct kdump_priv *priv = ws->priv;
+	uint64_t addr = ws->seg->phys + ws->seg_filled;
+
+	while (n) {
+		uint32_t in = (uint32_t)(addr & (priv->page - 1));
+		uint64_t take = priv->page - in < n ? priv->page - in : n;
+		uint8_t *page = page_at(priv, addr);
+
+		if (!page)
+			return -1;
+		if (buf) {
+			memcpy(page + in, buf, take);
+			buf += take;
+		}
+		addr += take;
+		n -= take;
+	}
+	return 0;
+}
+
+static int kdump_segment_data(struct kdl_writer_state *ws, const void *buf,
+                              size_t n)
+{
+	return fill(ws, buf, n);
+}
+
+static int kdump_segment_zero(struct kdl_writer_state *ws, uint64_t n)
+{
+	return fill(ws, NULL, n); /* pages open zero-filled */
+}
+
+static int kdump_segment_end(struct kdl_writer_state *ws)
+{
+	(void)ws;
+	return 0;
+}
+
+static int by_pfn(const void *a, const void *b)
+{
+	const struct kd_page *x = a, *y = b;
+
+	return (x->pfn > y->pfn) - (x->pfn < y->pfn);
+}
+
+/* Page frames the segments cover: one past the highest. */
+static uint64_t max_mapnr(const kdl_dump *dump, uint32_t page)
+{
+	uint64_t max = 0;
+
+	for (size_t i = 0; i < dump->nsegs; i++) {
+		const struct kdl_seg *s = &dump->segs[i];
+		uint64_t end = s->phys / page + (s->phys % page + s->len + page - 1) / page;
+
+		if (end > max)
+			max = end;
+	}
+	return max;
+}
+
+struct kdump_layout {
+	struct kdl_notes notes;
+	uint64_t max_mapnr;
+	uint32_t sub_hdr_size;  /* blocks */
+	uint64_t bitmap_len;    /* blocks, each bitmap */
+	uint64_t bitmap_off;
+	uint64_t desc_off;
+	uint64_t data_off;      /* the shared zero page, then the pages */
+	uint64_t npages;
+};
+
+static int layout(kdl_dump *dump, uint32_t page, uint64_t npages,
+                  struct kdump_layout *l)
+{
+	if (kdl_notes_build(dump, &l->notes))
+		return -1;
+	l->max_mapnr = max_mapnr(dump, page);
+	l->sub_hdr_size = (uint32_t)((SUB_HEADER_SIZE + l->notes.len + page - 1) / page);
+	l->bitmap_len = ((l->max_mapnr + 7) / 8 + page - 1) / page;
+	l->bitmap_off = (1 + (uint64_t)l->sub_hdr_size) * page;
+	l->desc_off = l->bitmap_off + 2 * l->bitmap_len * page;
+	l->data_off = l->desc_off + DESC_SIZE * npages;
+	l->npages = npages;
+	return 0;
+}
+
+static uint64_t timestamp(const kdl_dump *dump)
+{
+	const char *v = NULL, *env;
+	size_t len;
+
+	if (dump->vmcoreinfo)
+		v = kdl_vmcoreinfo_get(dump->vmcoreinfo, dump->vmcoreinfo_len,
+		                       "CRASHTIME", &len);
+	if (v)
+		return strtoull(v, NULL, 10);
+	env = getenv("SOURCE_DATE_EPOCH");
+	if (env && *env)
+		return strtoull(env, NULL, 10);
+	return (uint64_t)time(NULL);
+}
+
+static uint64_t phys_base(const kdl_dump *dump)
+{
+	const char *v = NULL;
+	size_t len;
+
+	if (dump->vmcoreinfo)
+		v = kdl_vmcoreinfo_get(dump->vmcoreinfo, dump->vmcoreinfo_len,
+		                       "NUMBER(phys_base)", &len);
+	return v ? strtoull(v, NULL, 0) : 0;
+}
+
+static void put_string(uint8_t *p, const char *s, size_t len)
+{
+	memcpy(p, s, len < 64 ? len : 64); /* 65 bytes, NUL-terminated */
+}
+
+static void put_header(uint8_t *h, kdl_dump *dump, const struct kdump_layout *l,
+                       uint32_t page)
+{
+	const struct kdl_arch *arch = kdl_dump_arch(dump);
+	bool be = arch->big_endian;
+	const char *release = NULL;
+	size_t len = 0;
+
+	memcpy(h, "KDUMP   ", 8);
+	kdl_put32(h + 8, HEADER_VERSION, be);
+	/* libkdumpfile takes the architecture from a utsname it finds sane:
+	 * sysname Linux, release, version and machine all set */
+	put_string(h + 12, "Linux", 5);
+	if (dump->vmcoreinfo)
+		release = kdl_vmcoreinfo_get(dump->vmcoreinfo, dump->vmcoreinfo_len,
+		                             "OSRELEASE", &len);
+	if (!release || !len) {
+		release = "unknown";
+		len = strlen(release);
+	}
+	put_string(h + 142, release, len);
+	put_string(h + 207, "unknown", 7);
+	put_string(h + 272, arch->uts_machine, strlen(arch->uts_machine));
+	/* tv_usec stays 0: a power of two there makes libkdumpfile read
+	 * the header as the 32-bit layout */
+	kdl_put64(h + 408, timestamp(dump), be);
+	kdl_put32(h + 424, dump->codec->flag, be);
+	kdl_put32(h + 428, page, be);
+	kdl_put32(h + 432, l->sub_hdr_size, be);
+	kdl_put32(h + 436, (uint32_t)(2 * l->bitmap_len), be);
+	kdl_put32(h + 440, l->max_mapnr > UINT32_MAX ? UINT32_MAX : (uint32_t)l->max_mapnr, be);
+	kdl_put32(h + 460, (uint32_t)dump->ncpus, be);
+}
+
+static void put_sub_header(uint8_t *s, kdl_dump *dump,
+                           const struct kdump_layout *l, uint32_t page)
+{
+	bool be = kdl_dump_arch(dump)->big_endian;
+	uint64_t note_off = page + SUB_HEADER_SIZE;
+
+	kdl_put64(s, phys_base(dump), be);
+	kdl_put32(s + 8, (uint32_t)dump->dump_level, be);
+	if (l->notes.vmcoreinfo_off != SIZE_MAX) {
+		kdl_put64(s + 32, note_off + l->notes.vmcoreinfo_off, be);
+		kdl_put64(s + 40, dump->vmcoreinfo_len, be);
+	}
+	kdl_put64(s + 48, note_off, be);
+	kdl_put64(s + 56, l->notes.len, be);
+	kdl_put64(s + 96, l->max_mapnr, be);
+	memcpy(s + SUB_HEADER_SIZE, l->notes.buf, l->notes.len);
+}
+
+/* Both bitmaps: every page a segment covers, block by block so that a
+ * sparse address space costs no memory; all-zero blocks are holes. */
+static int write_bitmaps(struct kdl_out *out, kdl_dump *dump,
+                         const struct kdump_layout *l, uint32_t page)
+{
+	uint64_t bits_per_block = (uint64_t)page * 8;
+	uint8_t *block = kdl_alloc(dump->ctx, page);
+	size_t seg = 0;
+	int ret = 0;
+
+	if (!block)
+		return -1;
+	for (uint64_t b = 0; b < l->bitmap_len && !ret; b++) {
+		uint64_t first = b * bits_per_block, last = first + bits_per_block;
+		bool any = false;
+
+		memset(block, 0, page);
+		while (seg < dump->nsegs) {
+			const struct kdl_seg *s = &dump->segs[seg];
+			uint64_t start = s->phys / page;
+			uint64_t end = (s->phys + s->len - 1) / page + 1;
+
+			if (start >= last)
+				break;
+			for (uint64_t pfn = start > first ? start : first;
+			     pfn < end && pfn < last; pfn++) {
+				block[(pfn - first) / 8] |= (uint8_t)(1u << (pfn % 8));
+				any = true;
+			}
+			if (end > last)
+				break;
+			seg++;
+		}
+		if (any)
+			ret = kdl_out_write(out, block, page, l->bitmap_off + b * page) ||
+			      kdl_out_write(out, block, page,
+			                    l->bitmap_off + (l->bitmap_len + b) * page);
+	}
+	free(block);
+	return ret ? -1 : 0;
+}
+
+static int write_descs(struct kdl_out *out, kdl_dump *dump,
+                       const struct kdump_priv *priv, const struct kdump_layout *l)
+{
+	enum { PER_CHUNK = 4096 };
+	bool be = kdl_dump_arch(dump)->big_endian;
+	uint64_t pages_off = l->data_off + (dump->dump_level & 1 ? priv->page : 0);
+	uint8_t *buf = kdl_alloc(dump->ctx, PER_CHUNK * DESC_SIZE);
+	int ret = 0;
+
+	if (!buf)
+		return -1;
+	for (size_t i = 0; i < priv->npages && !ret; i += PER_CHUNK) {
+		size_t n = priv->npages - i < PER_CHUNK ? priv->npages - i : PER_CHUNK;
+
+		memset(buf, 0, n * DESC_SIZE);
+		for (size_t j = 0; j < n; j++) {
+			const struct kd_page *p = &priv->pages[i + j];
+			uint8_t *d = buf + j * DESC_SIZE;
+
+			if (p->off == ZERO_PAGE) {
+				kdl_put64(d, l->data_off, be);
+				kdl_put32(d + 8, priv->page, be);
+			} else {
+				kdl_put64(d, pages_off + p->off, be);
+				kdl_put32(d + 8, p->size, be);
+				kdl_put32(d + 12, p->flags, be);
+			}
+		}
+		ret = kdl_out_write(out, buf, n * DESC_SIZE, l->desc_off + i * DESC_SIZE);
+	}
+	free(buf);
+	return ret;
+}
+
+static int kdump_finish(struct kdl_writer_state *ws)
+{
+	struct kdump_priv *priv = ws->priv;
+	kdl_dump *dump = ws->dump;
+	struct kdl_out *out = ws->out;
+	struct kdump_layout l = {0};
+	uint8_t *head = NULL;
+	uint64_t pages_off;
+	int ret = -1;
+
+	if (kdl_dump_check(dump) || (!priv->comp && kdump_setup(ws)) ||
+	    kdl_compressor_flush(priv->comp) || flush_wbuf(priv))
+		return -1;
+	if (priv->npages)
+		qsort(priv->pages, priv->npages, sizeof(*priv->pages), by_pfn);
+	for (size_t i = 1; i < priv->npages; i++)
+		if (priv->pages[i].pfn == priv->pages[i - 1].pfn)
+			return kdl_err(dump->ctx, "page 0x%" PRIx64 " is shared by segments that are not next to each other in the stream",
+			               priv->pages[i].pfn << priv->shift);
+	if (layout(dump, priv->page, priv->npages, &l))
+		return -1;
+	head = kdl_alloc(dump->ctx, (1 + (size_t)l.sub_hdr_size) * priv->page);
+	if (!head)
+		goto out;
+	put_header(head, dump, &l, priv->page);
+	put_sub_header(head + priv->page, dump, &l, priv->page);
+	pages_off = l.data_off + (dump->dump_level & 1 ? priv->page : 0);
+	if (kdl_out_write(out, head, HEADER_SIZE, 0) ||
+	    kdl_out_write(out, head + priv->page, SUB_HEADER_SIZE + l.notes.len,
+	                  priv->page) ||
+	    write_bitmaps(out, dump, &l, priv->page) ||
+	    write_descs(out, dump, priv, &l))
+		goto out;
+	if (dump->dump_level & 1) {
+		/* the page every zero page points to, written out even where
+		 * a hole would read the same, so that the file has its length */
+		memset(head, 0, priv->page);
+		if (kdl_out_write(out, head, priv->page, l.data_off))
+			goto out;
+	}
+	if (kdl_out_copy(out, priv->scratch, priv->scratch_len, pages_off) ||
+	    kdl_out_end(out, pages_off + priv->scratch_len))
+		goto out;
+	ret = 0;
+out:
+	free(head);
+	free(l.notes.buf);
+	return ret;
+}
+
+static uint64_t count_pages(const kdl_dump *dump, uint32_t page)
+{
+	uint64_t count = 0, last = UINT64_MAX;
+
+	/* segments are sorted; neighbours may share a page */
+	for (size_t i = 0; i < dump->nsegs; i++) {
+		const struct kdl_seg *s = &dump->segs[i];
+		uint64_t start = s->phys / page, end = (s->phys + s->len - 1) / page;
+
+		count += end - start + 1 - (start == last);
+		last = end;
+	}
+	return count;
+}
+
+static int kdump_estimate(kdl_dump *dump, uint64_t *size)
+{
+	uint32_t page = kdl_dump_page_size(dump);
+	uint64_t npages = count_pages(dump, page);
+	struct kdump_layout l;
+
+	if (layout(dump, page, npages, &l))
+		return -1;
+	free(l.notes.buf);
+	/* at most: every page stored raw */
+	*size = l.data_off + (dump->dump_level & 1 ? page : 0) + npages * page;
+	return 0;
+}
+
+static void kdump_stats(struct kdl_writer_state *ws, struct kdl_stats *st)
+{
+	struct kdump_priv *priv = ws->priv;
+	kdl_dump *dump = ws->dump;
+
+	st->codec = dump->codec->name;
+	st->level = dump->codec->has_levels ? dump->level : 0;
+	st->dump_level = dump->dump_level;
+	st->pages_total = count_pages(dump, kdl_dump_page_size(dump));
+	if (ws->out) {
+		st->pages_zero = priv->zero_pages;
+		st->pages_dumped = priv->npages - priv->zero_pages;
+		st->compressed_size = priv->scratch_len;
+	}
+}
+
+static void kdump_free(struct kdl_writer_state *ws)
+{
+	struct kdump_priv *priv = ws->priv;
+
+	kdl_compressor_free(priv->comp);
+	/* the scratch descriptor is set once wbuf is */
+	if (priv->wbuf && priv->scratch >= 0)
+		close(priv->scratch);
+	free(priv->wbuf);
+	free(priv->pages);
+}
+
+const struct kdl_format_ops kdl_format_kdump = {
+	.name = "kdump",
+	.priv_size = sizeof(struct kdump_priv),
+	.segment_begin = kdump_segment_begin,
+	.segment_data = kdump_segment_data,
+	.segment_zero = kdump_segment_zero,
+	.segment_end = kdump_segment_end,
+	.finish = kdump_finish,
+	.estimate = kdump_estimate,
+	.stats = kdump_stats,
+	.free = kdump_free,
+	.can_flatten = true,
+};
