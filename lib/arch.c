@@ -7,6 +7,10 @@
 static const struct kdl_arch *const arches[] = {
 	&kdl_arch_x86_64,
 	&kdl_arch_aarch64,
+	&kdl_arch_s390x,
+	&kdl_arch_ppc64,
+	&kdl_arch_ppc64le,
+	&kdl_arch_riscv64,
 };
 
 #define NARCHES (sizeof(arches) / sizeof(arches[0]))

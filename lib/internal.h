@@ -81,6 +81,10 @@ struct kdl_arch {
 
 extern const struct kdl_arch kdl_arch_x86_64;
 extern const struct kdl_arch kdl_arch_aarch64;
+extern const struct kdl_arch kdl_arch_s390x;
+extern const struct kdl_arch kdl_arch_ppc64;
+extern const struct kdl_arch kdl_arch_ppc64le;
+extern const struct kdl_arch kdl_arch_riscv64;
 
 const struct kdl_arch *kdl_arch_find(const char *name);
 const struct kdl_reg_def *kdl_arch_reg(const struct kdl_arch *arch,

@@ -397,7 +397,7 @@ static void test_conflicts(void)
 	begin();
 	kdl_emit_arch(w, "sparc");
 	CHECK_EQ(pack(true, "x", NULL, NULL, NULL), -1);
-	CHECK_STR(kdl_ctx_error(ctx), "unknown architecture 'sparc' (known: x86_64 aarch64 (arm64))");
+	CHECK_STR(kdl_ctx_error(ctx), "unknown architecture 'sparc' (known: x86_64 aarch64 (arm64) s390x ppc64 ppc64le riscv64)");
 
 	begin();
 	kdl_emit_vmcoreinfo(w, "A=1\n", 4);
