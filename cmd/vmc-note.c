@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,12 +21,14 @@ static noreturn void usage(void)
 	       "                           what makedumpfile -g writes)\n"
 	       "  --note NAME:TYPE:TEXT    an ELF note NAME of integer TYPE holding TEXT\n"
 	       "  --note-file NAME:TYPE:FILE  the same, holding the bytes of FILE\n"
-	       "  --metadata KEY=VALUE     a line of the METADATA note (type 1)\n"
-	       "  --annotation KEY=VALUE   a line of the ANNOTATIONS note (type 2)\n"
+	       "  --metadata KEY=VALUE     a line of the METADATA note (type 0x4b444c01)\n"
+	       "  --annotation KEY=VALUE   a line of the ANNOTATIONS note (type 0x4b444c02)\n"
 	       "  --vendor NAME            owner name of those notes (default KDUMPLING)\n"
 	       "  --help, --version\n"
 	       "\n"
-	       "Note types: 1 METADATA, 2 ANNOTATIONS, 3 FILE_INFO, 256 USER_DEFINED.\n");
+	       "Note types: 0x4b444c01 METADATA, 0x4b444c02 ANNOTATIONS, 0x4b444c03 FILE_INFO,\n"
+	       "0x4b444d00 and up USER_DEFINED.  Types 1 and 2 are CPU state to crash and gdb\n"
+	       "whatever the note's name.\n");
 	cmd_close_stdout();
 	exit(EXIT_SUCCESS);
 }
@@ -174,6 +177,10 @@ int main(int argc, char **argv)
 				len = strlen(rest);
 			if (kdl_dump_add_note(check, name, type, desc, len))
 				cmd_usage_error("%s: %s", opt, kdl_ctx_error(ctx));
+			if (type == 1 || type == 2)
+				fprintf(stderr, "%s: warning: note %s of type %" PRIu32 ": crash and gdb read every note of type %" PRIu32 " as %s, whatever its name\n",
+				        cmd_name(), name, type, type,
+				        type == 1 ? "CPU registers (NT_PRSTATUS)" : "FPU registers (NT_FPREGSET)");
 			if (kdl_emit_note(w, name, type, desc, len))
 				cmd_die(ctx);
 			if (desc != rest)

@@ -90,7 +90,8 @@ int main(int argc, char **argv)
 		{0},
 	};
 	kdl_ctx *ctx = cmd_init("vmc-seg", true);
-	struct segment s = {.virt = KDL_VIRT_SAME, .length = KDL_LEN_ALL};
+	struct segment s = {.length = KDL_LEN_ALL};
+	bool have_virt = false;
 	bool have_phys = false;
 	kdl_reader *r = NULL;
 	kdl_writer *w;
@@ -104,6 +105,7 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			s.virt = cmd_u64(ctx, "--virt", optarg);
+			have_virt = true;
 			break;
 		case 'O':
 			s.offset = cmd_size(ctx, "--offset", optarg);
@@ -123,6 +125,8 @@ int main(int argc, char **argv)
 	}
 	if (!have_phys)
 		cmd_usage_error("--phys is required");
+	if (!have_virt)
+		s.virt = s.phys;
 	if (optind != argc - 1)
 		cmd_usage_error("give one FILE, or - for raw bytes on stdin");
 	s.name = argv[optind];

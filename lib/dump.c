@@ -225,7 +225,7 @@ struct kdl_seg *kdl_dump_new_segment(kdl_dump *dump, uint64_t phys,
 	seg = &dump->segs[dump->nsegs++];
 	memset(seg, 0, sizeof(*seg));
 	seg->phys = phys;
-	seg->virt = virt == KDL_VIRT_SAME ? phys : virt;
+	seg->virt = virt;
 	seg->fd = -1;
 	return seg;
 }

@@ -106,7 +106,7 @@ int kdl_emit_segment_header(kdl_writer *w, uint64_t phys, uint64_t virt,
 	uint8_t p[24];
 
 	kdl_put64(p, phys, false);
-	kdl_put64(p + 8, virt == KDL_VIRT_SAME ? phys : virt, false);
+	kdl_put64(p + 8, virt, false);
 	kdl_put64(p + 16, length, false);
 	return kdl_writer_record(w, KDL_REC_SEGMENT, KDL_REC_CRITICAL, p, sizeof(p));
 }

@@ -148,6 +148,47 @@ static int move_data(struct kdl_out *out, uint64_t from, uint64_t to,
 	return 0;
 }
 
+/* The page size changed after data was written (a VMCOREINFO or an
+ * architecture that came after segments): every segment moves to its
+ * place for the new size, through a scratch copy. */
+static int relayout(struct kdl_writer_state *ws, const struct elf_layout *l,
+                    uint32_t page)
+{
+	struct elf_priv *priv = ws->priv;
+	struct kdl_out *out = ws->out;
+	struct kdl_out scratch = {.ctx = out->ctx, .path = "scratch file"};
+	kdl_dump *dump = ws->dump;
+	uint64_t cursor = 0;
+	int ret = -1;
+
+	scratch.fd = kdl_out_scratch(out);
+	if (scratch.fd < 0)
+		return -1;
+	if (kdl_out_copy(&scratch, out->fd, priv->data_start, priv->cursor, 0))
+		goto out;
+	if (ftruncate(out->fd, 0)) {
+		kdl_err_sys(out->ctx, "%s", out->path);
+		goto out;
+	}
+	for (size_t i = 0; i < dump->nsegs; i++) {
+		struct kdl_seg *s = &dump->segs[i];
+		uint64_t from = s->file_off + s->phys % priv->page;
+
+		s->file_off = cursor;
+		cursor += slot_size(s, page);
+		if (kdl_out_copy(out, scratch.fd, from, s->len,
+		                 l->data_start + s->file_off + s->phys % page))
+			goto out;
+	}
+	priv->page = page;
+	priv->cursor = cursor;
+	priv->data_start = l->data_start;
+	ret = 0;
+out:
+	close(scratch.fd);
+	return ret;
+}
+
 static void put_phdr(uint8_t *p, bool be, uint32_t type, uint32_t flags,
                      uint64_t offset, uint64_t vaddr, uint64_t paddr,
                      uint64_t size)
@@ -209,20 +250,25 @@ static int elf_finish(struct kdl_writer_state *ws)
 	struct kdl_out *out = ws->out;
 	struct elf_layout l;
 	uint8_t *prefix;
+	uint32_t page;
 	int ret = -1;
 
 	if (kdl_dump_check(dump))
 		return -1;
+	page = kdl_dump_page_size(dump);
 	if (!priv->laid_out)
-		priv->page = kdl_dump_page_size(dump);
-	if (layout(dump, dump->nsegs, priv->page, &l))
+		priv->page = page;
+	if (layout(dump, dump->nsegs, page, &l))
 		return -1;
 	if (l.phnum > UINT32_MAX) {
 		kdl_err(dump->ctx, "too many segments for ELF: %zu", dump->nsegs);
 		goto out;
 	}
-	if (priv->laid_out && l.data_start != priv->data_start &&
-	    move_data(out, priv->data_start, l.data_start, priv->cursor))
+	if (page != priv->page) {
+		if (relayout(ws, &l, page))
+			goto out;
+	} else if (priv->laid_out && l.data_start != priv->data_start &&
+	           move_data(out, priv->data_start, l.data_start, priv->cursor))
 		goto out;
 	prefix = kdl_alloc(dump->ctx, l.data_start);
 	if (!prefix)

@@ -411,7 +411,7 @@ static int kdump_finish(struct kdl_writer_state *ws)
 		if (kdl_out_write(out, head, priv->page, l.data_off))
 			goto out;
 	}
-	if (kdl_out_copy(out, priv->scratch, priv->scratch_len, pages_off) ||
+	if (kdl_out_copy(out, priv->scratch, 0, priv->scratch_len, pages_off) ||
 	    kdl_out_end(out, pages_off + priv->scratch_len))
 		goto out;
 	ret = 0;

@@ -19,8 +19,6 @@ extern "C" {
 
 #define KDL_VERSION "0.1.0"
 
-/* "no virtual address given": the segment is mapped at its physical address */
-#define KDL_VIRT_SAME UINT64_MAX
 /* "to the end of the file" for kdl_dump_add_segment_path/_fd */
 #define KDL_LEN_ALL UINT64_MAX
 
@@ -130,10 +128,13 @@ int kdl_dump_add_metadata(kdl_dump *dump, const char *key, const char *value);
 int kdl_dump_add_annotation(kdl_dump *dump, const char *key,
                             const char *value);
 
-#define KDL_NOTE_METADATA 1
-#define KDL_NOTE_ANNOTATIONS 2
-#define KDL_NOTE_FILE_INFO 3
-#define KDL_NOTE_USER_DEFINED 256
+/* Note types of kdumpling's own notes.  Not 1 and 2: crash and gdb read
+ * every note of type 1 as NT_PRSTATUS and of type 2 as NT_FPREGSET,
+ * whatever its name, so such notes would pass for CPU state. */
+#define KDL_NOTE_METADATA 0x4b444c01     /* 'K' 'D' 'L' 1 */
+#define KDL_NOTE_ANNOTATIONS 0x4b444c02
+#define KDL_NOTE_FILE_INFO 0x4b444c03
+#define KDL_NOTE_USER_DEFINED 0x4b444d00 /* and up */
 
 /* How the kdump-compressed format is written; the ELF format ignores
  * these.  Codecs: none, zlib, lzo, snappy, zstd.  has_level 0 takes the

@@ -28,6 +28,7 @@ static int create_beside(struct kdl_out *out, char **tmp, bool create)
 	const char *slash = strrchr(out->path, '/');
 	const char *base = slash ? slash + 1 : out->path;
 	int dirlen = slash ? (int)(slash - out->path + 1) : 0;
+	int err = EEXIST;
 
 	for (unsigned n = 0; n < 1000; n++) {
 		*tmp = kdl_asprintf(out->ctx, "%.*s.%s.%ld.%u", dirlen, out->path,
@@ -40,11 +41,13 @@ static int create_beside(struct kdl_out *out, char **tmp, bool create)
 				return fd;
 		} else if (access(*tmp, F_OK) && errno == ENOENT)
 			return 0;
-		if (errno != EEXIST && create)
-			break;
+		err = errno;
 		free(*tmp);
 		*tmp = NULL;
+		if (create && err != EEXIST)
+			break;
 	}
+	errno = err;
 	return kdl_err_sys(out->ctx, "%s", out->path);
 }
 
@@ -115,9 +118,10 @@ int kdl_out_write(struct kdl_out *out, const void *buf, size_t n, uint64_t off)
 	return kdl_pwrite_all(out->ctx, out->fd, out->path, buf, n, off);
 }
 
-int kdl_out_copy(struct kdl_out *out, int fd, uint64_t len, uint64_t off)
+int kdl_out_copy(struct kdl_out *out, int fd, uint64_t from, uint64_t len,
+                 uint64_t off)
 {
-	loff_t in_off = 0, out_off = (loff_t)off;
+	loff_t in_off = (loff_t)from, out_off = (loff_t)off;
 	uint8_t *buf;
 
 	/* in the kernel, without a trip through this process, when it can */
@@ -141,7 +145,7 @@ int kdl_out_copy(struct kdl_out *out, int fd, uint64_t len, uint64_t off)
 			if (got == 0)
 				errno = EIO;
 			free(buf);
-			return kdl_err_sys(out->ctx, "scratch file");
+			return kdl_err_sys(out->ctx, "%s: copying", out->path);
 		}
 		if (kdl_out_write(out, buf, (size_t)got, (uint64_t)out_off)) {
 			free(buf);

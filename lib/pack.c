@@ -146,11 +146,18 @@ static int read_u64(struct packer *pk, const struct kdl_record *rec,
                     uint64_t *v)
 {
 	uint8_t p[8];
+	size_t got = 0;
 
 	if (rec->length != sizeof(p))
 		return corrupt(pk, "record of the wrong size");
-	if (kdl_reader_read(pk->r, p, sizeof(p)) != (long)sizeof(p))
-		return -1;
+	/* the payload may straddle two reads of the input */
+	while (got < sizeof(p)) {
+		long n = kdl_reader_read(pk->r, p + got, sizeof(p) - got);
+
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
 	*v = kdl_get64le(p);
 	return 0;
 }

@@ -142,7 +142,7 @@ vmcoreinfo_ok() {
 	vmc-note --annotation a=b </dev/null | vmc-pack -o dump
 	run notes dump
 	assert_success
-	assert_output "KDUMPLING 10 2 4 $(printf 'a=b\n' | hex)"
+	assert_output "KDUMPLING 10 1262767106 4 $(printf 'a=b\n' | hex)"
 }
 
 @test "vmcoreinfo without a final newline gets one, and nothing else changes" {
@@ -245,10 +245,10 @@ sys.stdout.write(bytes(k.attr["linux.vmcoreinfo.raw"]).hex())'
 		vmc-note --metadata host=box --annotation a=1 --vendor ACME |
 		vmc-note --metadata build=42 | vmc-pack -o dump
 	run notes dump
-	assert_line --index 0 "ACME 5 1 9 $(printf 'host=box\n' | hex)"
-	assert_line --index 1 "ACME 5 2 4 $(printf 'a=1\n' | hex)"
-	assert_line --index 2 "KDUMPLING 10 1 25 $(printf 'arch=x86\nbuild=42\nzone=3\n' | hex)"
-	assert_line --index 3 "KDUMPLING 10 2 9 $(printf 'why=oops\n' | hex)"
+	assert_line --index 0 "ACME 5 1262767105 9 $(printf 'host=box\n' | hex)"
+	assert_line --index 1 "ACME 5 1262767106 4 $(printf 'a=1\n' | hex)"
+	assert_line --index 2 "KDUMPLING 10 1262767105 25 $(printf 'arch=x86\nbuild=42\nzone=3\n' | hex)"
+	assert_line --index 3 "KDUMPLING 10 1262767106 9 $(printf 'why=oops\n' | hex)"
 	assert_equal "${#lines[@]}" 4
 }
 
@@ -256,7 +256,7 @@ sys.stdout.write(bytes(k.attr["linux.vmcoreinfo.raw"]).hex())'
 	vmc-note --metadata 'cmd=a=b c' --metadata 'cmd=a=b c' </dev/null |
 		vmc-note --metadata 'cmd=a=b c' | vmc-pack -o dump
 	run notes dump
-	assert_output "KDUMPLING 10 1 10 $(printf 'cmd=a=b c\n' | hex)"
+	assert_output "KDUMPLING 10 1262767105 10 $(printf 'cmd=a=b c\n' | hex)"
 }
 
 @test "a key given two values in one vmc-note is a usage error" {
@@ -276,9 +276,9 @@ sys.stdout.write(bytes(k.attr["linux.vmcoreinfo.raw"]).hex())'
 	vmc-note --metadata a=1 --annotation a=2 </dev/null |
 		vmc-note --vendor ACME --metadata a=3 | vmc-pack -o dump
 	run notes dump
-	assert_line --index 0 "ACME 5 1 4 $(printf 'a=3\n' | hex)"
-	assert_line --index 1 "KDUMPLING 10 1 4 $(printf 'a=1\n' | hex)"
-	assert_line --index 2 "KDUMPLING 10 2 4 $(printf 'a=2\n' | hex)"
+	assert_line --index 0 "ACME 5 1262767105 4 $(printf 'a=3\n' | hex)"
+	assert_line --index 1 "KDUMPLING 10 1262767105 4 $(printf 'a=1\n' | hex)"
+	assert_line --index 2 "KDUMPLING 10 1262767106 4 $(printf 'a=2\n' | hex)"
 }
 
 @test "a second vmcoreinfo in the pipeline fails at vmc-pack" {
@@ -300,7 +300,7 @@ sys.stdout.write(bytes(k.attr["linux.vmcoreinfo.raw"]).hex())'
 	assert_line --index 0 --regexp '^VMCOREINFO 11 0 '
 	assert_line --index 1 "A 2 1 1 79"
 	assert_line --index 2 "B 2 1 1 78"
-	assert_line --index 3 "KDUMPLING 10 1 4 $(printf 'k=1\n' | hex)"
+	assert_line --index 3 "KDUMPLING 10 1262767105 4 $(printf 'k=1\n' | hex)"
 }
 
 @test "upstream records pass through, segments after the notes" {

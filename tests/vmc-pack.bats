@@ -272,9 +272,9 @@ exit 1'
 
 @test "unknown --format: usage error, exit 2" {
 	make_stream
-	run vmc-pack -o out/vmcore --format kdump <stream
+	run vmc-pack -o out/vmcore --format qcow2 <stream
 	assert_failure 2
-	assert_output "vmc-pack: --format: unknown format 'kdump' (known: elf)
+	assert_output "vmc-pack: --format: unknown format 'qcow2' (known: elf kdump)
 Try 'vmc-pack --help' for more information."
 	run ls -A out
 	assert_output ''

@@ -173,7 +173,7 @@ on_tty() {
 @test "an unknown --arch is a usage error listing the known ones" {
 	run quiet vmc-prstatus --cpu 0 --arch sparc </dev/null
 	assert_failure 2
-	assert_line --index 0 "vmc-prstatus: --arch: unknown architecture 'sparc' (known: x86_64 aarch64 (arm64))"
+	assert_line --index 0 "vmc-prstatus: --arch: unknown architecture 'sparc' (known: x86_64 aarch64 (arm64) s390x ppc64 ppc64le riscv64)"
 }
 
 @test "refuses to write the stream to a terminal" {

@@ -59,6 +59,10 @@ import sys
 import traceback
 
 PAGE_DEFAULT = 4096
+# kdumpling's note types (lib/kdumpling.h): crash and gdb take types 1
+# and 2 for CPU state whatever the note's name
+METADATA = 0x4b444c01
+ANNOTATIONS = 0x4b444c02
 
 X86_64_REGS = ['r15', 'r14', 'r13', 'r12', 'rbp', 'rbx', 'r11', 'r10', 'r9',
                'r8', 'rax', 'rcx', 'rdx', 'rsi', 'rdi', 'orig_rax', 'rip', 'cs',
@@ -279,7 +283,7 @@ class Spec:
             key, eq, value = args[0].partition('=')
             if not eq:
                 raise SpecError('%s %s: KEY=VALUE' % (word, args[0]))
-            self.metas.append((1 if word == 'metadata' else 2, key, value))
+            self.metas.append((METADATA if word == 'metadata' else ANNOTATIONS, key, value))
             self.steps.append(('note', ['--' + word, args[0]]))
         elif word == 'note':
             name, _, rest = args[0].partition(':')

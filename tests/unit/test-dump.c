@@ -102,16 +102,16 @@ static void test_segments(void)
 
 	if (!CHECK(d))
 		return;
-	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x10000, KDL_VIRT_SAME, bytes, 4096), 0);
+	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x10000, 0x10000, bytes, 4096), 0);
 	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x1000, 0xffff888000001000, bytes, 100), 0);
 	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x5000, 0, bytes, 1), 0);
 	CHECK_EQ(kdl_dump_segment_count(d), 3);
-	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x9000, KDL_VIRT_SAME, bytes, 0), -1);
+	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x9000, 0x9000, bytes, 0), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "empty segment at 0x9000");
-	CHECK_EQ(kdl_dump_add_segment_buffer(d, UINT64_MAX - 2, KDL_VIRT_SAME, bytes, 4), -1);
+	CHECK_EQ(kdl_dump_add_segment_buffer(d, UINT64_MAX - 2, UINT64_MAX - 2, bytes, 4), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "segment at 0xfffffffffffffffd of 4 bytes goes past the end of the address space");
 	/* up to the very last byte is fine */
-	CHECK_EQ(kdl_dump_add_segment_buffer(d, UINT64_MAX - 3, KDL_VIRT_SAME, bytes, 4), 0);
+	CHECK_EQ(kdl_dump_add_segment_buffer(d, UINT64_MAX - 3, UINT64_MAX - 3, bytes, 4), 0);
 	CHECK_EQ(kdl_dump_segment_count(d), 4);
 
 	/* in the order added until laid out, then by physical address */
@@ -133,24 +133,24 @@ static void test_segments(void)
 	CHECK_EQ(kdl_dump_total_memory(d), 4096 + 100 + 1 + 4);
 
 	write_file(scratch_path("mem", path, sizeof(path)), bytes, 3000);
-	CHECK_EQ(kdl_dump_add_segment_path(d, 0x20000, KDL_VIRT_SAME, path, 0, KDL_LEN_ALL), 0);
+	CHECK_EQ(kdl_dump_add_segment_path(d, 0x20000, 0x20000, path, 0, KDL_LEN_ALL), 0);
 	CHECK_EQ(d->segs[d->nsegs - 1].len, 3000);
-	CHECK_EQ(kdl_dump_add_segment_path(d, 0x30000, KDL_VIRT_SAME, path, 1000, KDL_LEN_ALL), 0);
+	CHECK_EQ(kdl_dump_add_segment_path(d, 0x30000, 0x30000, path, 1000, KDL_LEN_ALL), 0);
 	CHECK_EQ(d->segs[d->nsegs - 1].len, 2000);
 	CHECK_EQ(d->segs[d->nsegs - 1].offset, 1000);
-	CHECK_EQ(kdl_dump_add_segment_path(d, 0x40000, KDL_VIRT_SAME, path, 3001, KDL_LEN_ALL), -1);
+	CHECK_EQ(kdl_dump_add_segment_path(d, 0x40000, 0x40000, path, 3001, KDL_LEN_ALL), -1);
 	CHECK_HAS(kdl_ctx_error(ctx), "/mem: offset 3001 is past its end (3000 bytes)");
-	CHECK_EQ(kdl_dump_add_segment_path(d, 0x40000, KDL_VIRT_SAME, path, 3000, KDL_LEN_ALL), -1);
+	CHECK_EQ(kdl_dump_add_segment_path(d, 0x40000, 0x40000, path, 3000, KDL_LEN_ALL), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "empty segment at 0x40000");
-	CHECK_EQ(kdl_dump_add_segment_path(d, 0x40000, KDL_VIRT_SAME, path, 1000, 2001), -1);
+	CHECK_EQ(kdl_dump_add_segment_path(d, 0x40000, 0x40000, path, 1000, 2001), -1);
 	CHECK_HAS(kdl_ctx_error(ctx), "/mem: 2001 bytes at offset 1000 go past its end (3000 bytes)");
-	CHECK_EQ(kdl_dump_add_segment_path(d, 0x40000, KDL_VIRT_SAME, scratch_path("nope", path, sizeof(path)), 0, KDL_LEN_ALL), -1);
+	CHECK_EQ(kdl_dump_add_segment_path(d, 0x40000, 0x40000, scratch_path("nope", path, sizeof(path)), 0, KDL_LEN_ALL), -1);
 	CHECK_HAS(kdl_ctx_error(ctx), "/nope: No such file or directory");
 
 	if (CHECK_EQ(pipe(fds), 0)) {
 		char want[64];
 
-		CHECK_EQ(kdl_dump_add_segment_fd(d, 0x50000, KDL_VIRT_SAME, fds[0], 0, KDL_LEN_ALL), -1);
+		CHECK_EQ(kdl_dump_add_segment_fd(d, 0x50000, 0x50000, fds[0], 0, KDL_LEN_ALL), -1);
 		snprintf(want, sizeof(want), "fd %d: size unknown; give a length", fds[0]);
 		CHECK_STR(kdl_ctx_error(ctx), want);
 		close(fds[0]);
@@ -167,11 +167,11 @@ static void test_overlap(void)
 
 	if (!CHECK(d))
 		return;
-	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x2000, KDL_VIRT_SAME, bytes, 0x1000), 0);
-	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x1000, KDL_VIRT_SAME, bytes, 0x1000), 0);
+	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x2000, 0x2000, bytes, 0x1000), 0);
+	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x1000, 0x1000, bytes, 0x1000), 0);
 	/* touching is not overlapping */
 	CHECK_EQ(kdl_dump_check(d), 0);
-	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x2fff, KDL_VIRT_SAME, bytes, 2), 0);
+	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x2fff, 0x2fff, bytes, 2), 0);
 	CHECK_EQ(kdl_dump_check(d), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "segment 0x2000-0x2fff overlaps segment 0x2fff-0x3000");
 	kdl_dump_free(d);
@@ -279,8 +279,8 @@ static void test_stats(void)
 
 	if (!CHECK(d))
 		return;
-	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x100000, KDL_VIRT_SAME, bytes, 5000), 0);
-	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x1800, KDL_VIRT_SAME, bytes, 10), 0);
+	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x100000, 0x100000, bytes, 5000), 0);
+	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x1800, 0x1800, bytes, 10), 0);
 	CHECK_EQ(kdl_dump_add_cpu(d, &s, NULL, 0), 0);
 	CHECK_EQ(kdl_dump_set_vmcoreinfo(d, "OSRELEASE=1", 11), 0);
 	CHECK_EQ(kdl_dump_stats(d, "elf", &st), 0);

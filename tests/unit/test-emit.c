@@ -93,7 +93,7 @@ static void test_descriptions(void)
 	CHECK_EQ(kdl_emit_note(w, "ACME", 0x201, "a\0b", 3), 0);
 	CHECK_EQ(kdl_emit_meta(w, "VEND", KDL_NOTE_ANNOTATIONS, "key", "v=1"), 0);
 	CHECK_EQ(kdl_emit_prstatus(w, &s, regs, 2), 0);
-	CHECK_EQ(kdl_emit_segment_header(w, 0x1000, KDL_VIRT_SAME, 0x2000), 0);
+	CHECK_EQ(kdl_emit_segment_header(w, 0x1000, 0x1000, 0x2000), 0);
 	CHECK_EQ(kdl_emit_segment_header(w, 0x1000, 0xffff0000, KDL_LENGTH_UNKNOWN), 0);
 	memset(long_name, 'r', sizeof(long_name) - 1);
 	long_name[sizeof(long_name) - 1] = 0;
@@ -128,7 +128,7 @@ static void test_descriptions(void)
 	CHECK_EQ(type, KDL_REC_META);
 	CHECK_EQ(flags, KDL_REC_CRITICAL);
 	CHECK_EQ(len, 12 + 4 + 3 + 3);
-	CHECK_MEM(p, "\x02\0\0\0\x04\0\0\0\x03\0\0\0VENDkeyv=1", 22);
+	CHECK_MEM(p, "\x02\x4c\x44\x4b\x04\0\0\0\x03\0\0\0VENDkeyv=1", 22);
 	CHECK(next_record(&c, &type, &flags, &p, &len));
 	CHECK_EQ(type, KDL_REC_PRSTATUS);
 	CHECK_EQ(flags, KDL_REC_CRITICAL);
@@ -169,7 +169,7 @@ static uint8_t *emit_segment(int fd, const char *name, uint64_t offset,
 	int out = create("seg");
 	kdl_writer *w = kdl_writer_new(ctx, out, "seg");
 
-	*ret = kdl_emit_segment_fd(w, 0x4000, KDL_VIRT_SAME, fd, name, offset, length);
+	*ret = kdl_emit_segment_fd(w, 0x4000, 0x4000, fd, name, offset, length);
 	if (*ret)
 		kdl_writer_free(w);
 	else
@@ -331,7 +331,7 @@ static void test_round_trip(void)
 	CHECK_EQ(kdl_emit_meta(w, "KDUMPLING", KDL_NOTE_ANNOTATIONS, "why", "test"), 0);
 	CHECK_EQ(kdl_emit_prstatus(w, &s1, r1, 1), 0);
 	CHECK_EQ(kdl_emit_prstatus(w, &s0, r0, 2), 0);
-	CHECK_EQ(kdl_emit_segment_fd(w, 0x1000, KDL_VIRT_SAME, lfd, "low", 0, sizeof(low)), 0);
+	CHECK_EQ(kdl_emit_segment_fd(w, 0x1000, 0x1000, lfd, "low", 0, sizeof(low)), 0);
 	CHECK_EQ(kdl_emit_segment_fd(w, 0x100000, 0xffff888000100000, hfd, "high", 0, KDL_LENGTH_UNKNOWN), 0);
 	CHECK_EQ(kdl_writer_finish(w), 0);
 	close(lfd);
@@ -362,7 +362,7 @@ static void test_round_trip(void)
 	CHECK_EQ(kdl_dump_add_note(d, "ACME", 256, "hello", 5), 0);
 	CHECK_EQ(kdl_dump_set_vmcoreinfo(d, vi, strlen(vi)), 0);
 	CHECK_EQ(kdl_dump_add_segment_path(d, 0x100000, 0xffff888000100000, highp, 0, KDL_LEN_ALL), 0);
-	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x1000, KDL_VIRT_SAME, low, sizeof(low)), 0);
+	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x1000, 0x1000, low, sizeof(low)), 0);
 	CHECK_EQ(kdl_dump_write(d, scratch_path("rt-built", path, sizeof(path)), "elf", NULL), 0);
 	kdl_dump_free(d);
 

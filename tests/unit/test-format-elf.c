@@ -118,8 +118,8 @@ static void test_x86_64(void)
 	memset(b, 0xbb, sizeof(b));
 	memset(c, 0xcc, sizeof(c));
 	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x100000, 0xffff888000100000, a, sizeof(a)), 0);
-	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x1234, KDL_VIRT_SAME, c, sizeof(c)), 0);
-	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x8000, KDL_VIRT_SAME, b, sizeof(b)), 0);
+	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x1234, 0x1234, c, sizeof(c)), 0);
+	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x8000, 0x8000, b, sizeof(b)), 0);
 	CHECK_EQ(kdl_dump_add_cpu(d, &s, &rip, 1), 0);
 	s.cpu = 1;
 	CHECK_EQ(kdl_dump_add_cpu(d, &s, NULL, 0), 0);
@@ -181,7 +181,7 @@ static void test_aarch64_big_pages(void)
 	if (!CHECK(d))
 		return;
 	memset(a, 0xa5, sizeof(a));
-	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x40001000, KDL_VIRT_SAME, a, sizeof(a)), 0);
+	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x40001000, 0x40001000, a, sizeof(a)), 0);
 	CHECK_EQ(kdl_dump_add_cpu(d, &s, NULL, 0), 0);
 	CHECK_EQ(kdl_dump_set_vmcoreinfo(d, vi, strlen(vi)), 0);
 	f = write_and_read(d, "arm", &len, &st);
@@ -211,7 +211,7 @@ static void test_many_segments(void)
 	if (!CHECK(d))
 		return;
 	for (unsigned i = 0; i < 80; i++)
-		CHECK_EQ(kdl_dump_add_segment_buffer(d, (uint64_t)(79 - i) * 0x10000, KDL_VIRT_SAME, page, 1 + i), 0);
+		CHECK_EQ(kdl_dump_add_segment_buffer(d, (uint64_t)(79 - i) * 0x10000, (uint64_t)(79 - i) * 0x10000, page, 1 + i), 0);
 	CHECK_EQ(kdl_dump_add_note(d, "N", 1, "x", 1), 0);
 	f = write_and_read(d, "many", &len, NULL);
 	if (f && CHECK_EQ(kdl_notes_build(d, &notes), 0)) {

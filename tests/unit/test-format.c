@@ -34,7 +34,7 @@ static int feed_begin(struct feed *f, uint64_t phys, uint64_t len)
 	f->dump = kdl_dump_new(ctx, NULL);
 	if (!f->dump || kdl_ws_begin(&f->ws, f->dump, NULL, NULL, &kdl_format_elf))
 		return -1;
-	f->seg = kdl_dump_new_segment(f->dump, phys, KDL_VIRT_SAME);
+	f->seg = kdl_dump_new_segment(f->dump, phys, phys);
 	if (!f->seg)
 		return -1;
 	f->seg->source = SRC_STREAM;

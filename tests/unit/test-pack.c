@@ -101,7 +101,7 @@ static void test_unknown_records(void)
 	begin();
 	kdl_writer_record(w, 0x8000, 0, "skip me", 7);
 	kdl_writer_record(w, 0x8001, 0x6, "", 0);
-	kdl_emit_segment_header(w, 0, KDL_VIRT_SAME, 4096);
+	kdl_emit_segment_header(w, 0, 0, 4096);
 	data(page, 4096);
 	u64_record(KDL_REC_SEGMENT_END, 4096);
 	kdl_writer_record(w, 0x20, 0, "unknown but not critical", 24);
@@ -124,7 +124,7 @@ static void test_truncated_leaves_nothing(void)
 	int before = scratch_entries();
 
 	begin();
-	kdl_emit_segment_header(w, 0, KDL_VIRT_SAME, 8192);
+	kdl_emit_segment_header(w, 0, 0, 8192);
 	data(page, 4096);
 	CHECK_EQ(pack(false, "cut", NULL, NULL, NULL), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "input: truncated stream: it ends without its end record (did a program before this one fail?)");
@@ -133,7 +133,7 @@ static void test_truncated_leaves_nothing(void)
 
 	/* ends properly, but inside a segment */
 	begin();
-	kdl_emit_segment_header(w, 0, KDL_VIRT_SAME, 8192);
+	kdl_emit_segment_header(w, 0, 0, 8192);
 	data(page, 4096);
 	CHECK_EQ(pack(true, "inside", NULL, NULL, NULL), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "input: corrupt stream: it ends inside a segment");
@@ -145,7 +145,7 @@ static void test_misplaced_records(void)
 	static const uint8_t page[4096];
 
 	begin();
-	kdl_emit_segment_header(w, 0, KDL_VIRT_SAME, 4096);
+	kdl_emit_segment_header(w, 0, 0, 4096);
 	kdl_emit_arch(w, "x86_64");
 	CHECK_EQ(pack(true, "x", NULL, NULL, NULL), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "input: corrupt stream: description record inside a segment");
@@ -166,8 +166,8 @@ static void test_misplaced_records(void)
 	CHECK_STR(kdl_ctx_error(ctx), "input: corrupt stream: segment end outside a segment");
 
 	begin();
-	kdl_emit_segment_header(w, 0, KDL_VIRT_SAME, 4096);
-	kdl_emit_segment_header(w, 0x10000, KDL_VIRT_SAME, 4096);
+	kdl_emit_segment_header(w, 0, 0, 4096);
+	kdl_emit_segment_header(w, 0x10000, 0x10000, 4096);
 	CHECK_EQ(pack(true, "x", NULL, NULL, NULL), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "input: corrupt stream: segment inside a segment");
 	CHECK(!exists("x"));
@@ -178,38 +178,38 @@ static void test_segment_lengths(void)
 	static const uint8_t page[4096];
 
 	begin();
-	kdl_emit_segment_header(w, 0, KDL_VIRT_SAME, KDL_LENGTH_UNKNOWN);
+	kdl_emit_segment_header(w, 0, 0, KDL_LENGTH_UNKNOWN);
 	data(page, 100);
 	u64_record(KDL_REC_SEGMENT_END, 99);
 	CHECK_EQ(pack(true, "x", NULL, NULL, NULL), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "input: corrupt stream: segment length differs from its data");
 
 	begin();
-	kdl_emit_segment_header(w, 0x3000, KDL_VIRT_SAME, 200);
+	kdl_emit_segment_header(w, 0x3000, 0x3000, 200);
 	data(page, 100);
 	u64_record(KDL_REC_SEGMENT_END, 100);
 	CHECK_EQ(pack(true, "x", NULL, NULL, NULL), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "segment at 0x3000 ended after 100 of its 200 bytes");
 
 	begin();
-	kdl_emit_segment_header(w, 0x3000, KDL_VIRT_SAME, 50);
+	kdl_emit_segment_header(w, 0x3000, 0x3000, 50);
 	data(page, 100);
 	CHECK_EQ(pack(true, "x", NULL, NULL, NULL), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "segment at 0x3000 has more data than its length (50 bytes)");
 
 	begin();
-	kdl_emit_segment_header(w, 0x5000, KDL_VIRT_SAME, 0);
+	kdl_emit_segment_header(w, 0x5000, 0x5000, 0);
 	CHECK_EQ(pack(true, "x", NULL, NULL, NULL), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "empty segment at 0x5000");
 
 	begin();
-	kdl_emit_segment_header(w, 0x5000, KDL_VIRT_SAME, KDL_LENGTH_UNKNOWN);
+	kdl_emit_segment_header(w, 0x5000, 0x5000, KDL_LENGTH_UNKNOWN);
 	u64_record(KDL_REC_SEGMENT_END, 0);
 	CHECK_EQ(pack(true, "x", NULL, NULL, NULL), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "empty segment at 0x5000");
 
 	begin();
-	kdl_emit_segment_header(w, 0x5000, KDL_VIRT_SAME, 4096);
+	kdl_emit_segment_header(w, 0x5000, 0x5000, 4096);
 	kdl_writer_record(w, KDL_REC_ZERO, KDL_REC_CRITICAL, "\0\0\0\0", 4);
 	CHECK_EQ(pack(true, "x", NULL, NULL, NULL), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "input: corrupt stream: record of the wrong size");
@@ -228,14 +228,14 @@ static void test_zeros_and_big_data(void)
 	for (size_t i = 0; i < BIG; i++)
 		big[i] = (uint8_t)(i % 251 + 1);
 	begin();
-	kdl_emit_segment_header(w, 0x100000, KDL_VIRT_SAME, KDL_LENGTH_UNKNOWN);
+	kdl_emit_segment_header(w, 0x100000, 0x100000, KDL_LENGTH_UNKNOWN);
 	data(big, 100);
 	u64_record(KDL_REC_ZERO, 10000);
 	u64_record(KDL_REC_ZERO, 0);
 	data(big + 100, 50);
 	u64_record(KDL_REC_SEGMENT_END, 10150);
 	/* one DATA record of several MiB, as any producer may write */
-	kdl_emit_segment_header(w, 0x1000000, KDL_VIRT_SAME, BIG + 8192);
+	kdl_emit_segment_header(w, 0x1000000, 0x1000000, BIG + 8192);
 	data(big, BIG);
 	u64_record(KDL_REC_ZERO, 8192);
 	u64_record(KDL_REC_SEGMENT_END, BIG + 8192);
@@ -271,7 +271,7 @@ static void test_out_of_order(void)
 		memset(seg[i], (int)i + 1, sizeof(seg[i]));
 	begin();
 	for (unsigned i = 0; i < 40; i++) {
-		kdl_emit_segment_header(w, (uint64_t)(80 - i) * 0x10000, KDL_VIRT_SAME, 300);
+		kdl_emit_segment_header(w, (uint64_t)(80 - i) * 0x10000, (uint64_t)(80 - i) * 0x10000, 300);
 		data(seg[i], 300);
 		u64_record(KDL_REC_SEGMENT_END, 300);
 	}
@@ -281,7 +281,7 @@ static void test_out_of_order(void)
 		kdl_emit_prstatus(w, &s, NULL, 0);
 	}
 	for (unsigned i = 40; i < 80; i++) {
-		kdl_emit_segment_header(w, (uint64_t)(80 - i) * 0x10000, KDL_VIRT_SAME, KDL_LENGTH_UNKNOWN);
+		kdl_emit_segment_header(w, (uint64_t)(80 - i) * 0x10000, (uint64_t)(80 - i) * 0x10000, KDL_LENGTH_UNKNOWN);
 		data(seg[i], 300);
 		u64_record(KDL_REC_SEGMENT_END, 300);
 	}
@@ -316,7 +316,7 @@ static void test_dry_run(void)
 
 	begin();
 	kdl_emit_vmcoreinfo(w, "PAGESIZE=4096\n", 14);
-	kdl_emit_segment_header(w, 0x2000, KDL_VIRT_SAME, 4096);
+	kdl_emit_segment_header(w, 0x2000, 0x2000, 4096);
 	data(page, 4096);
 	u64_record(KDL_REC_SEGMENT_END, 4096);
 	CHECK_EQ(pack(true, NULL, NULL, &st, &d), 0);
@@ -331,10 +331,10 @@ static void test_dry_run(void)
 
 	for (int dry = 1; dry >= 0; dry--) {
 		begin();
-		kdl_emit_segment_header(w, 0x2000, KDL_VIRT_SAME, 4096);
+		kdl_emit_segment_header(w, 0x2000, 0x2000, 4096);
 		data(page, 4096);
 		u64_record(KDL_REC_SEGMENT_END, 4096);
-		kdl_emit_segment_header(w, 0x2800, KDL_VIRT_SAME, 4096);
+		kdl_emit_segment_header(w, 0x2800, 0x2800, 4096);
 		data(page, 4096);
 		u64_record(KDL_REC_SEGMENT_END, 4096);
 		CHECK_EQ(pack(true, dry ? NULL : "overlap", NULL, &st, NULL), -1);

@@ -15,7 +15,7 @@ static kdl_dump *sample(void)
 	if (!d)
 		return NULL;
 	kdl_dump_add_segment_buffer(d, 0x100000, 0xffff888000100000, mem, 0x3000);
-	kdl_dump_add_segment_buffer(d, 0x1000, KDL_VIRT_SAME, mem, 0x800);
+	kdl_dump_add_segment_buffer(d, 0x1000, 0x1000, mem, 0x800);
 	kdl_dump_add_cpu(d, &s, NULL, 0);
 	kdl_dump_set_vmcoreinfo(d, "OSRELEASE=6.1.0\n", 16);
 	return d;

@@ -45,11 +45,11 @@ static void test_sources(void)
 	fill(file, sizeof(file), 5);
 	write_file(scratch_path("src", src, sizeof(src)), file, sizeof(file));
 	fd = open(src, O_RDONLY);
-	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x1000, KDL_VIRT_SAME, buf, sizeof(buf)), 0);
-	CHECK_EQ(kdl_dump_add_segment_path(d, 0x10000, KDL_VIRT_SAME, src, 100, 5000), 0);
-	CHECK_EQ(kdl_dump_add_segment_path(d, 0x20000, KDL_VIRT_SAME, src, 19000, KDL_LEN_ALL), 0);
-	CHECK_EQ(kdl_dump_add_segment_fd(d, 0x30000, KDL_VIRT_SAME, fd, 7, 12345), 0);
-	CHECK_EQ(kdl_dump_add_segment_fd(d, 0x40000, KDL_VIRT_SAME, fd, 0, KDL_LEN_ALL), 0);
+	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x1000, 0x1000, buf, sizeof(buf)), 0);
+	CHECK_EQ(kdl_dump_add_segment_path(d, 0x10000, 0x10000, src, 100, 5000), 0);
+	CHECK_EQ(kdl_dump_add_segment_path(d, 0x20000, 0x20000, src, 19000, KDL_LEN_ALL), 0);
+	CHECK_EQ(kdl_dump_add_segment_fd(d, 0x30000, 0x30000, fd, 7, 12345), 0);
+	CHECK_EQ(kdl_dump_add_segment_fd(d, 0x40000, 0x40000, fd, 0, KDL_LEN_ALL), 0);
 	/* the descriptor is read where the segment says, whatever its
 	 * position */
 	CHECK_EQ(lseek(fd, 999, SEEK_SET), 999);
@@ -86,9 +86,9 @@ static void test_rewrite(void)
 		return;
 	fill(a, sizeof(a), 7);
 	fill(b, sizeof(b), 9);
-	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x9000, KDL_VIRT_SAME, a, sizeof(a)), 0);
+	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x9000, 0x9000, a, sizeof(a)), 0);
 	CHECK_EQ(kdl_dump_write(d, scratch_path("one", one, sizeof(one)), "elf", NULL), 0);
-	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x10, KDL_VIRT_SAME, b, sizeof(b)), 0);
+	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x10, 0x10, b, sizeof(b)), 0);
 	CHECK_EQ(kdl_dump_write(d, scratch_path("two", two, sizeof(two)), "elf", NULL), 0);
 	/* an existing file is replaced whole */
 	CHECK_EQ(kdl_dump_write(d, one, "elf", NULL), 0);
@@ -115,9 +115,9 @@ static void test_overlap_leaves_nothing(void)
 
 	if (!CHECK(d))
 		return;
-	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x10000, KDL_VIRT_SAME, a, 0x1000), 0);
-	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x2000, KDL_VIRT_SAME, a, 0x3000), 0);
-	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x4000, KDL_VIRT_SAME, a, 0x1000), 0);
+	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x10000, 0x10000, a, 0x1000), 0);
+	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x2000, 0x2000, a, 0x3000), 0);
+	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x4000, 0x4000, a, 0x1000), 0);
 	CHECK_EQ(kdl_dump_write(d, scratch_path("overlap", path, sizeof(path)), "elf", NULL), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "segment 0x2000-0x4fff overlaps segment 0x4000-0x4fff");
 	CHECK(access(path, F_OK) != 0);
@@ -136,7 +136,7 @@ static void test_shrunk_source_leaves_nothing(void)
 		return;
 	write_file(scratch_path("shrinks", src, sizeof(src)), file, sizeof(file));
 	before = scratch_entries();
-	CHECK_EQ(kdl_dump_add_segment_path(d, 0, KDL_VIRT_SAME, src, 0, KDL_LEN_ALL), 0);
+	CHECK_EQ(kdl_dump_add_segment_path(d, 0, 0, src, 0, KDL_LEN_ALL), 0);
 	CHECK_EQ(truncate(src, 6000), 0);
 	CHECK_EQ(kdl_dump_write(d, scratch_path("shrunk", out, sizeof(out)), "elf", NULL), -1);
 	snprintf(want, sizeof(want), "%s: shrank while being read (6000 of 10000 bytes)", src);
@@ -165,7 +165,7 @@ static void test_top_of_address_space(void)
 		return;
 	fill(a, sizeof(a), 11);
 	/* accepted when added: it ends at the last byte there is */
-	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0xffffffffffffe000, KDL_VIRT_SAME, a, sizeof(a)), 0);
+	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0xffffffffffffe000, 0xffffffffffffe000, a, sizeof(a)), 0);
 	if (!CHECK_EQ(kdl_dump_write(d, scratch_path("top", path, sizeof(path)), "elf", NULL), 0))
 		fprintf(stderr, "  error: %s\n", kdl_ctx_error(ctx));
 	f = read_file(path, &len);
