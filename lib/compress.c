@@ -1,5 +1,5 @@
 /* Pages in, compressed pages out, in the same order: a batch at a time,
- * on worker threads when there is more than one. */
+ * on worker threads. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,16 +114,15 @@ static int drain_one(struct kdl_compressor *c)
 {
 	struct batch *b = &c->batches[c->drain];
 
-	if (c->nworkers) {
-		pthread_mutex_lock(&c->lock);
-		while (b->state != DONE)
-			pthread_cond_wait(&c->done, &c->lock);
-		pthread_mutex_unlock(&c->lock);
-	}
+	pthread_mutex_lock(&c->lock);
+	while (b->state != DONE)
+		pthread_cond_wait(&c->done, &c->lock);
+	pthread_mutex_unlock(&c->lock);
 	for (unsigned i = 0; i < b->n; i++) {
 		struct kdl_page page = {
 			.pfn = b->pfn[i],
 			.zero = b->zero[i],
+			.count = 1,
 			.size = b->size[i],
 			.flags = b->flags[i],
 		};
@@ -144,11 +143,6 @@ static int submit(struct kdl_compressor *c)
 {
 	struct batch *b = &c->batches[c->fill];
 
-	if (!c->nworkers) {
-		compress_batch(c, b, c->workers[0].state);
-		b->state = DONE;
-		return drain_one(c);
-	}
 	pthread_mutex_lock(&c->lock);
 	b->state = QUEUED;
 	pthread_cond_broadcast(&c->queued);
@@ -183,6 +177,17 @@ int kdl_compressor_flush(struct kdl_compressor *c)
 		if (drain_one(c))
 			return -1;
 	return 0;
+}
+
+int kdl_compressor_zero_run(struct kdl_compressor *c, uint64_t pfn,
+                            uint64_t count)
+{
+	struct kdl_page run = {.pfn = pfn, .zero = true, .count = count};
+
+	/* everything before it goes first: the sink sees pages in order */
+	if (kdl_compressor_flush(c))
+		return -1;
+	return c->sink(c->sink_arg, &run);
 }
 
 static void stop_workers(struct kdl_compressor *c)
@@ -237,8 +242,12 @@ struct kdl_compressor *kdl_compressor_new(kdl_ctx *ctx,
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->queued, NULL);
 	pthread_cond_init(&c->done, NULL);
-	/* two batches a worker keep every worker busy while one drains */
-	c->nbatches = threads > 1 ? 2 * threads : 1;
+	if (threads == 0)
+		threads = 1;
+	/* two batches a worker keep every worker busy while one drains; the
+	 * caller's thread reads and writes meanwhile, so even one worker
+	 * overlaps compression with I/O */
+	c->nbatches = 2 * threads;
 	c->batches = kdl_alloc(ctx, c->nbatches * sizeof(*c->batches));
 	if (!c->batches)
 		goto fail;
@@ -250,8 +259,6 @@ struct kdl_compressor *kdl_compressor_new(kdl_ctx *ctx,
 			goto fail;
 		}
 	}
-	if (threads == 0)
-		threads = 1;
 	c->workers = kdl_alloc(ctx, threads * sizeof(*c->workers));
 	if (!c->workers)
 		goto fail;
@@ -265,8 +272,7 @@ struct kdl_compressor *kdl_compressor_new(kdl_ctx *ctx,
 			goto fail;
 		}
 	}
-	/* one thread compresses on the caller's, without workers */
-	for (; threads > 1 && c->nworkers < threads; c->nworkers++)
+	for (; c->nworkers < threads; c->nworkers++)
 		if (pthread_create(&c->workers[c->nworkers].thread, NULL, work,
 		                   &c->workers[c->nworkers])) {
 			kdl_err(ctx, "cannot start compression threads");

@@ -1,6 +1,8 @@
 /* Description and segment records as producers write them (STREAM.md). */
 #include <errno.h>
 #include <inttypes.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -111,13 +113,10 @@ int kdl_emit_segment_header(kdl_writer *w, uint64_t phys, uint64_t virt,
 	return kdl_writer_record(w, KDL_REC_SEGMENT, KDL_REC_CRITICAL, p, sizeof(p));
 }
 
+/* Skips offset bytes of an input that cannot seek. */
 static int skip_input(kdl_ctx *ctx, int fd, const char *name, uint64_t offset,
                       uint8_t *buf)
 {
-	if (!offset || lseek(fd, (off_t)offset, SEEK_CUR) >= 0)
-		return 0;
-	if (errno != ESPIPE)
-		return kdl_err_sys(ctx, "%s", name);
 	while (offset) {
 		size_t n = offset < CHUNK ? (size_t)offset : CHUNK;
 		ssize_t got = kdl_read_full(ctx, fd, name, buf, n);
@@ -131,44 +130,161 @@ static int skip_input(kdl_ctx *ctx, int fd, const char *name, uint64_t offset,
 	return 0;
 }
 
+static int emit_zero(kdl_writer *w, uint64_t n)
+{
+	uint8_t p[8];
+
+	kdl_put64(p, n, false);
+	return kdl_writer_record(w, KDL_REC_ZERO, KDL_REC_CRITICAL, p, sizeof(p));
+}
+
+/* Known length: DATA records filled straight from the input (no copy
+ * through this process where the kernel can move the pages), and holes of
+ * sparse files as ZERO records, which cost neither reading nor writing.
+ * An input that cannot seek is read from where it stands. */
+static int emit_known(kdl_writer *w, int fd, const char *name, bool seekable,
+                      bool sparse, uint64_t offset, uint64_t length)
+{
+	kdl_ctx *ctx = kdl_writer_ctx(w);
+	loff_t pos = (loff_t)offset, end = (loff_t)(offset + length);
+	struct kdl_fd in = {fd, name, seekable ? &pos : NULL};
+
+	while (pos < end) {
+		loff_t hole = end;
+		uint64_t n, copied;
+
+		if (sparse) {
+			loff_t data = lseek(fd, pos, SEEK_DATA);
+
+			if (data < 0)
+				data = errno == ENXIO ? end : pos;
+			if (data > pos) {
+				data = data < end ? data : end;
+				if (emit_zero(w, (uint64_t)(data - pos)))
+					return -1;
+				pos = data;
+				continue;
+			}
+			hole = lseek(fd, pos, SEEK_HOLE);
+			if (hole < 0 || hole > end)
+				hole = end;
+		}
+		n = (uint64_t)(hole - pos) < CHUNK ? (uint64_t)(hole - pos) : CHUNK;
+		if (kdl_writer_begin(w, KDL_REC_DATA, KDL_REC_CRITICAL, n) ||
+		    kdl_writer_copy(w, &in, n, &copied))
+			return -1;
+		if (!seekable)
+			pos += (loff_t)copied; /* kdl_copy moves it for the others */
+		if (copied < n)
+			return kdl_err(ctx, "%s: ended after %" PRIu64 " of %" PRIu64 " bytes",
+			               name, (uint64_t)pos - offset, length);
+	}
+	return 0;
+}
+
+/* Unknown length from a pipe: each chunk gathers in a pipe of this
+ * process's own, which tells its size before it moves on, so the bytes
+ * never come through this process. */
+static int64_t emit_pipe(kdl_writer *w, int fd, const char *name)
+{
+	kdl_ctx *ctx = kdl_writer_ctx(w);
+	int64_t total = 0;
+	int p[2], cap;
+
+	if (pipe2(p, O_CLOEXEC))
+		return kdl_err_sys(ctx, "pipe");
+	/* a bigger pipe, fewer records; what it holds if that is refused */
+	fcntl(p[1], F_SETPIPE_SZ, CHUNK);
+	cap = fcntl(p[1], F_GETPIPE_SZ);
+	if (cap <= 0)
+		cap = 4096;
+	for (;;) {
+		struct kdl_fd held = {p[0], name, NULL};
+		uint64_t n = 0, copied;
+		ssize_t got;
+
+		/* never more than the pipe holds: nothing drains it meanwhile */
+		do {
+			got = splice(fd, NULL, p[1], NULL, (size_t)cap - n, SPLICE_F_MOVE);
+			if (got > 0)
+				n += (uint64_t)got;
+		} while ((got > 0 && n < (uint64_t)cap) || (got < 0 && errno == EINTR));
+		if (got < 0) {
+			total = kdl_err_sys(ctx, "%s", name);
+			break;
+		}
+		if (n && (kdl_writer_begin(w, KDL_REC_DATA, KDL_REC_CRITICAL, n) ||
+		          kdl_writer_copy(w, &held, n, &copied) ||
+		          (copied < n && kdl_err(ctx, "%s: lost data", name)))) {
+			total = -1;
+			break;
+		}
+		total += (int64_t)n;
+		if (got == 0)
+			break;
+	}
+	close(p[0]);
+	close(p[1]);
+	return total;
+}
+
+/* Unknown length from anything else: read a chunk, then write it. */
+static int64_t emit_read(kdl_writer *w, int fd, const char *name)
+{
+	uint8_t *buf = kdl_alloc(kdl_writer_ctx(w), CHUNK);
+	uint64_t total = 0;
+	ssize_t got;
+
+	if (!buf)
+		return -1;
+	while ((got = kdl_read_full(kdl_writer_ctx(w), fd, name, buf, CHUNK)) > 0) {
+		if (kdl_writer_record(w, KDL_REC_DATA, KDL_REC_CRITICAL, buf, (size_t)got)) {
+			got = -1;
+			break;
+		}
+		total += (uint64_t)got;
+	}
+	free(buf);
+	return got < 0 ? -1 : (int64_t)total;
+}
+
 int kdl_emit_segment_fd(kdl_writer *w, uint64_t phys, uint64_t virt, int fd,
                         const char *name, uint64_t offset, uint64_t length)
 {
-	uint64_t done = 0;
-	uint8_t *buf, end[8];
-	int ret = -1;
+	kdl_ctx *ctx = kdl_writer_ctx(w);
+	bool seekable = lseek(fd, 0, SEEK_CUR) >= 0;
+	struct stat st;
+	uint8_t end[8];
+	int64_t done;
 
-	buf = kdl_alloc(kdl_writer_ctx(w), CHUNK);
-	if (!buf)
+	if (fstat(fd, &st))
+		return kdl_err_sys(ctx, "%s", name);
+	if (!seekable) {
+		uint8_t *buf = kdl_alloc(ctx, CHUNK);
+		int skipped = buf ? skip_input(ctx, fd, name, offset, buf) : -1;
+
+		free(buf);
+		if (skipped)
+			return -1;
+	}
+	if (kdl_emit_segment_header(w, phys, virt, length))
 		return -1;
-	if (skip_input(kdl_writer_ctx(w), fd, name, offset, buf) ||
-	    kdl_emit_segment_header(w, phys, virt, length))
-		goto out;
-	while (done < length) {
-		size_t want = length - done < CHUNK ? (size_t)(length - done) : CHUNK;
-		ssize_t got = kdl_read_full(kdl_writer_ctx(w), fd, name, buf, want);
-
-		if (got < 0)
-			goto out;
-		if (got == 0)
-			break;
-		if (kdl_writer_record(w, KDL_REC_DATA, KDL_REC_CRITICAL, buf, (size_t)got))
-			goto out;
-		done += (uint64_t)got;
+	if (length != KDL_LENGTH_UNKNOWN) {
+		if (emit_known(w, fd, name, seekable, S_ISREG(st.st_mode),
+		               seekable ? offset : 0, length))
+			return -1;
+		done = (int64_t)length;
+	} else {
+		if (seekable && lseek(fd, (off_t)offset, SEEK_SET) < 0)
+			return kdl_err_sys(ctx, "%s", name);
+		done = S_ISFIFO(st.st_mode) ? emit_pipe(w, fd, name)
+		                            : emit_read(w, fd, name);
+		if (done < 0)
+			return -1;
 	}
-	if (length != KDL_LENGTH_UNKNOWN && done < length) {
-		kdl_err(kdl_writer_ctx(w), "%s: ended after %" PRIu64 " of %" PRIu64 " bytes",
-		        name, done, length);
-		goto out;
-	}
-	if (done == 0) {
-		kdl_err(kdl_writer_ctx(w), "%s: no data: a segment cannot be empty", name);
-		goto out;
-	}
-	kdl_put64(end, done, false);
-	ret = kdl_writer_record(w, KDL_REC_SEGMENT_END, KDL_REC_CRITICAL, end,
-	                        sizeof(end));
-out:
-	free(buf);
-	return ret;
+	if (done == 0)
+		return kdl_err(ctx, "%s: no data: a segment cannot be empty", name);
+	kdl_put64(end, (uint64_t)done, false);
+	return kdl_writer_record(w, KDL_REC_SEGMENT_END, KDL_REC_CRITICAL, end,
+	                         sizeof(end));
 }

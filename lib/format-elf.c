@@ -304,6 +304,7 @@ const struct kdl_format_ops kdl_format_elf = {
 	.segment_data = elf_segment_data,
 	.segment_zero = elf_segment_zero,
 	.segment_end = elf_segment_end,
+	.data_offset = data_offset,
 	.finish = elf_finish,
 	.estimate = elf_estimate,
 };

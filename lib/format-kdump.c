@@ -21,6 +21,8 @@
 #define WBUF_SIZE (1u << 20)
 #define ZERO_PAGE UINT64_MAX
 
+/* A stored page, or a run of zero pages (off ZERO_PAGE, size the number of
+ * pages), so that holes in the input cost no memory per page. */
 struct kd_page {
 	uint64_t pfn;
 	uint64_t off; /* in the scratch file, or ZERO_PAGE */
@@ -40,7 +42,8 @@ struct kdump_priv {
 	uint8_t *wbuf;
 	size_t wfill;
 	struct kd_page *pages;
-	size_t npages, pages_cap;
+	size_t nentries, entries_cap;
+	uint64_t npages;
 	uint64_t zero_pages;
 };
 
@@ -53,30 +56,58 @@ static int flush_wbuf(struct kdump_priv *priv)
 }
 
 /* Called in stream order with each page compressed. */
+static struct kd_page *new_entry(struct kdump_priv *priv, uint64_t pfn)
+{
+	struct kd_page *p;
+
+	if (kdl_grow(priv->ctx, &priv->pages, &priv->entries_cap, priv->nentries,
+	             sizeof(*p)))
+		return NULL;
+	p = &priv->pages[priv->nentries++];
+	p->pfn = pfn;
+	return p;
+}
+
 static int take_page(void *arg, const struct kdl_page *page)
 {
 	struct kdump_priv *priv = arg;
 	struct kd_page *p;
 
-	if (kdl_grow(priv->ctx, &priv->pages, &priv->pages_cap, priv->npages,
-	             sizeof(*p)))
-		return -1;
-	p = &priv->pages[priv->npages++];
-	p->pfn = page->pfn;
 	if (page->zero) {
-		p->off = ZERO_PAGE;
-		priv->zero_pages++;
+		for (uint64_t done = 0; done < page->count;) {
+			uint64_t n = page->count - done < UINT32_MAX ? page->count - done
+			                                             : UINT32_MAX;
+
+			p = new_entry(priv, page->pfn + done);
+			if (!p)
+				return -1;
+			p->off = ZERO_PAGE;
+			p->size = (uint32_t)n;
+			done += n;
+		}
+		priv->zero_pages += page->count;
+		priv->npages += page->count;
 		return 0;
 	}
+	p = new_entry(priv, page->pfn);
+	if (!p)
+		return -1;
 	p->off = priv->scratch_len;
 	p->size = page->size;
 	p->flags = page->flags;
+	priv->npages++;
 	if (page->size > WBUF_SIZE - priv->wfill && flush_wbuf(priv))
 		return -1;
 	memcpy(priv->wbuf + priv->wfill, page->data, page->size);
 	priv->wfill += page->size;
 	priv->scratch_len += page->size;
 	return 0;
+}
+
+/* Pages an entry stands for. */
+static uint64_t entry_pages(const struct kd_page *p)
+{
+	return p->off == ZERO_PAGE ? p->size : 1;
 }
 
 static int kdump_setup(struct kdl_writer_state *ws)
@@ -132,8 +163,21 @@ static int fill(struct kdl_writer_state *ws, const uint8_t *buf, uint64_t n)
 	while (n) {
 		uint32_t in = (uint32_t)(addr & (priv->page - 1));
 		uint64_t take = priv->page - in < n ? priv->page - in : n;
-		uint8_t *page = page_at(priv, addr);
+		uint8_t *page;
 
+		/* whole zero pages, left out anyway: a run, never touched */
+		if (!buf && !in && n >= priv->page && ws->dump->dump_level & 1 &&
+		    !(priv->cur && priv->cur_pfn == addr >> priv->shift)) {
+			uint64_t pages = n >> priv->shift;
+
+			if (kdl_compressor_zero_run(priv->comp, addr >> priv->shift, pages))
+				return -1;
+			priv->cur = NULL;
+			addr += pages << priv->shift;
+			n -= pages << priv->shift;
+			continue;
+		}
+		page = page_at(priv, addr);
 		if (!page)
 			return -1;
 		if (buf) {
@@ -343,19 +387,20 @@ static int write_descs(struct kdl_out *out, kdl_dump *dump,
 	enum { PER_CHUNK = 4096 };
 	bool be = kdl_dump_arch(dump)->big_endian;
 	uint64_t pages_off = l->data_off + (dump->dump_level & 1 ? priv->page : 0);
+	uint64_t written = 0;
 	uint8_t *buf = kdl_alloc(dump->ctx, PER_CHUNK * DESC_SIZE);
+	size_t fill = 0;
 	int ret = 0;
 
 	if (!buf)
 		return -1;
-	for (size_t i = 0; i < priv->npages && !ret; i += PER_CHUNK) {
-		size_t n = priv->npages - i < PER_CHUNK ? priv->npages - i : PER_CHUNK;
+	for (size_t i = 0; i < priv->nentries && !ret; i++) {
+		const struct kd_page *p = &priv->pages[i];
 
-		memset(buf, 0, n * DESC_SIZE);
-		for (size_t j = 0; j < n; j++) {
-			const struct kd_page *p = &priv->pages[i + j];
-			uint8_t *d = buf + j * DESC_SIZE;
+		for (uint64_t k = 0; k < entry_pages(p) && !ret; k++) {
+			uint8_t *d = buf + fill * DESC_SIZE;
 
+			memset(d, 0, DESC_SIZE);
 			if (p->off == ZERO_PAGE) {
 				kdl_put64(d, l->data_off, be);
 				kdl_put32(d + 8, priv->page, be);
@@ -364,9 +409,17 @@ static int write_descs(struct kdl_out *out, kdl_dump *dump,
 				kdl_put32(d + 8, p->size, be);
 				kdl_put32(d + 12, p->flags, be);
 			}
+			if (++fill == PER_CHUNK) {
+				ret = kdl_out_write(out, buf, fill * DESC_SIZE,
+				                    l->desc_off + written * DESC_SIZE);
+				written += fill;
+				fill = 0;
+			}
 		}
-		ret = kdl_out_write(out, buf, n * DESC_SIZE, l->desc_off + i * DESC_SIZE);
 	}
+	if (!ret && fill)
+		ret = kdl_out_write(out, buf, fill * DESC_SIZE,
+		                    l->desc_off + written * DESC_SIZE);
 	free(buf);
 	return ret;
 }
@@ -384,10 +437,10 @@ static int kdump_finish(struct kdl_writer_state *ws)
 	if (kdl_dump_check(dump) || (!priv->comp && kdump_setup(ws)) ||
 	    kdl_compressor_flush(priv->comp) || flush_wbuf(priv))
 		return -1;
-	if (priv->npages)
-		qsort(priv->pages, priv->npages, sizeof(*priv->pages), by_pfn);
-	for (size_t i = 1; i < priv->npages; i++)
-		if (priv->pages[i].pfn == priv->pages[i - 1].pfn)
+	if (priv->nentries)
+		qsort(priv->pages, priv->nentries, sizeof(*priv->pages), by_pfn);
+	for (size_t i = 1; i < priv->nentries; i++)
+		if (priv->pages[i].pfn < priv->pages[i - 1].pfn + entry_pages(&priv->pages[i - 1]))
 			return kdl_err(dump->ctx, "page 0x%" PRIx64 " is shared by segments that are not next to each other in the stream",
 			               priv->pages[i].pfn << priv->shift);
 	if (layout(dump, priv->page, priv->npages, &l))

@@ -109,6 +109,25 @@ int kdl_ws_data(struct kdl_writer_state *ws, const void *buf, size_t n)
 	return 0;
 }
 
+int kdl_ws_dest(struct kdl_writer_state *ws, uint64_t n, struct kdl_fd *out,
+                loff_t *off)
+{
+	if (too_long(ws, n))
+		return -1;
+	if (!ws->out || ws->out->flat || !ws->ops->data_offset)
+		return 0;
+	*off = (loff_t)ws->ops->data_offset(ws);
+	out->fd = ws->out->fd;
+	out->name = ws->out->path;
+	out->off = off;
+	return 1;
+}
+
+void kdl_ws_copied(struct kdl_writer_state *ws, uint64_t n)
+{
+	ws->seg_filled += n;
+}
+
 int kdl_ws_zero(struct kdl_writer_state *ws, uint64_t n)
 {
 	if (too_long(ws, n) || (ws->out && ws->ops->segment_zero(ws, n)))

@@ -51,6 +51,19 @@ void kdl_str_add(struct kdl_str *b, const char *fmt, ...) KDL_FMT(2, 3);
 /* The string, or NULL (and an error on ctx, if given) when out of memory. */
 char *kdl_str_finish(kdl_ctx *ctx, struct kdl_str *b);
 
+/* One end of a copy: a descriptor, its name for messages, and the offset
+ * to use and advance (NULL: the descriptor's own position). */
+struct kdl_fd {
+	int fd;
+	const char *name;
+	loff_t *off;
+};
+
+/* Copies up to len bytes, fewer only at the end of the input; returns the
+ * count or -1. */
+int64_t kdl_copy(kdl_ctx *ctx, const struct kdl_fd *in,
+                 const struct kdl_fd *out, uint64_t len);
+
 static inline uint64_t kdl_round_up(uint64_t x, uint64_t align)
 {
 	return (x + align - 1) / align * align;
@@ -246,7 +259,8 @@ const struct kdl_codec *kdl_codec_find(const char *name);
  * asked for or at the flush; the sink receives every page in order. */
 struct kdl_page {
 	uint64_t pfn;
-	bool zero; /* all zero, to be left out */
+	bool zero;      /* all zero, to be left out */
+	uint64_t count; /* pages from pfn on: more than 1 only for zero runs */
 	uint32_t size;
 	uint32_t flags; /* the codec's flag, or 0 when stored raw */
 	const uint8_t *data;
@@ -259,6 +273,10 @@ struct kdl_compressor *kdl_compressor_new(kdl_ctx *ctx,
                                           unsigned threads, bool exclude_zero,
                                           kdl_page_sink *sink, void *sink_arg);
 uint8_t *kdl_compressor_page(struct kdl_compressor *c, uint64_t pfn);
+/* count zero pages from pfn on, when zero pages are left out: handed to
+ * the sink as one run, without a byte of them touched. */
+int kdl_compressor_zero_run(struct kdl_compressor *c, uint64_t pfn,
+                            uint64_t count);
 int kdl_compressor_flush(struct kdl_compressor *c);
 void kdl_compressor_free(struct kdl_compressor *c);
 
@@ -284,6 +302,10 @@ struct kdl_format_ops {
 	                    size_t n);
 	int (*segment_zero)(struct kdl_writer_state *ws, uint64_t n);
 	int (*segment_end)(struct kdl_writer_state *ws);
+	/* Where the next segment byte goes in the file, for formats that
+	 * store segment data as it comes, so that it can be copied there
+	 * without passing through this process; optional. */
+	uint64_t (*data_offset)(struct kdl_writer_state *ws);
 	/* Headers and notes, once everything is known. */
 	int (*finish)(struct kdl_writer_state *ws);
 	/* Size of the file for the dump as it stands. */
@@ -312,11 +334,24 @@ int kdl_ws_segment_begin(struct kdl_writer_state *ws, struct kdl_seg *seg);
 int kdl_ws_data(struct kdl_writer_state *ws, const void *buf, size_t n);
 int kdl_ws_zero(struct kdl_writer_state *ws, uint64_t n);
 int kdl_ws_segment_end(struct kdl_writer_state *ws);
+/* 1 and *out (with *off) set when the next n bytes of the segment can be
+ * copied into the file directly, followed by kdl_ws_copied; 0 when they
+ * must come through kdl_ws_data; -1 when they are too many. */
+int kdl_ws_dest(struct kdl_writer_state *ws, uint64_t n, struct kdl_fd *out,
+                loff_t *off);
+void kdl_ws_copied(struct kdl_writer_state *ws, uint64_t n);
 
 int kdl_stats_fill(kdl_dump *dump, const struct kdl_format_ops *ops,
                    struct kdl_stats *st);
 
 kdl_ctx *kdl_writer_ctx(const kdl_writer *w);
+/* Payload bytes from the reader's input straight to out: up to n of the
+ * current record; fewer is a truncated stream. */
+int64_t kdl_reader_copy(kdl_reader *r, const struct kdl_fd *out, uint64_t n);
+/* Payload bytes of the record being written, straight from in; *copied
+ * is short only at the end of in. */
+int kdl_writer_copy(kdl_writer *w, const struct kdl_fd *in, uint64_t n,
+                    uint64_t *copied);
 
 /* Where pr_reg starts in NT_PRSTATUS. */
 #define KDL_PRSTATUS_FIXED 112

@@ -162,11 +162,39 @@ static int read_u64(struct packer *pk, const struct kdl_record *rec,
 	return 0;
 }
 
+static int data(struct packer *pk, uint64_t n)
+{
+	struct kdl_fd out;
+	loff_t off;
+	int direct = kdl_ws_dest(&pk->ws, n, &out, &off);
+	long got = 1;
+
+	if (direct < 0)
+		return -1;
+	if (direct) {
+		if (kdl_reader_copy(pk->r, &out, n) < 0)
+			return -1;
+		kdl_ws_copied(&pk->ws, n);
+		return 0;
+	}
+	/* whole chunks: a pipe gives 64 KiB a read, and handing each on
+	 * would cost the format as many calls */
+	while (got > 0) {
+		size_t fill = 0;
+
+		while (fill < CHUNK &&
+		       (got = kdl_reader_read(pk->r, pk->buf + fill, CHUNK - fill)) > 0)
+			fill += (size_t)got;
+		if (got < 0 || (fill && kdl_ws_data(&pk->ws, pk->buf, fill)))
+			return -1;
+	}
+	return 0;
+}
+
 static int segment(struct packer *pk, const struct kdl_record *rec)
 {
 	struct kdl_seg *seg;
 	uint64_t v[3];
-	long n;
 
 	switch (rec->type) {
 	case KDL_REC_SEGMENT:
@@ -185,18 +213,7 @@ static int segment(struct packer *pk, const struct kdl_record *rec)
 	case KDL_REC_DATA:
 		if (!pk->ws.seg)
 			return corrupt(pk, "data outside a segment");
-		/* whole chunks: a pipe gives 64 KiB a read, and a write per
-		 * read would cost the output as many system calls */
-		do {
-			size_t fill = 0;
-
-			while (fill < CHUNK &&
-			       (n = kdl_reader_read(pk->r, pk->buf + fill, CHUNK - fill)) > 0)
-				fill += (size_t)n;
-			if (n < 0 || (fill && kdl_ws_data(&pk->ws, pk->buf, fill)))
-				return -1;
-		} while (n > 0);
-		return 0;
+		return data(pk, rec->length);
 	case KDL_REC_ZERO:
 		if (!pk->ws.seg)
 			return corrupt(pk, "zeros outside a segment");

@@ -15,6 +15,8 @@ static const uint8_t magic[8] = {0x89, 'V', 'M', 'C', '\r', '\n', 0x1a, '\n'};
 #define MAX_PAYLOAD (64u << 20)
 #define BUF_SIZE (64u << 10)
 
+/* The reader reads no further than the record it is in, so that payloads
+ * can go from its descriptor straight to another (kdl_reader_copy). */
 struct kdl_reader {
 	kdl_ctx *ctx;
 	int fd;
@@ -22,8 +24,6 @@ struct kdl_reader {
 	bool started, ended;
 	uint64_t remaining; /* of the current payload */
 	uint64_t records;
-	size_t pos, fill;
-	uint8_t buf[BUF_SIZE];
 };
 
 struct kdl_writer {
@@ -58,33 +58,17 @@ void kdl_reader_free(kdl_reader *r)
 	free(r);
 }
 
-/* Up to n bytes, from the buffer or the input; 0 at end of input. */
+/* Up to n bytes of the input; 0 at its end. */
 static ssize_t take(kdl_reader *r, void *dst, size_t n)
 {
 	ssize_t got;
 
-	if (r->pos == r->fill) {
-		if (n >= BUF_SIZE) {
-			do
-				got = read(r->fd, dst, n);
-			while (got < 0 && errno == EINTR);
-			if (got < 0)
-				return kdl_err_sys(r->ctx, "%s", r->name);
-			return got;
-		}
-		do
-			got = read(r->fd, r->buf, BUF_SIZE);
-		while (got < 0 && errno == EINTR);
-		if (got < 0)
-			return kdl_err_sys(r->ctx, "%s", r->name);
-		r->pos = 0;
-		r->fill = (size_t)got;
-	}
-	if (n > r->fill - r->pos)
-		n = r->fill - r->pos;
-	memcpy(dst, r->buf + r->pos, n);
-	r->pos += n;
-	return (ssize_t)n;
+	do
+		got = read(r->fd, dst, n);
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
+		return kdl_err_sys(r->ctx, "%s", r->name);
+	return got;
 }
 
 /* Exactly n bytes: returns n, or fewer at end of input, or -1. */
@@ -227,6 +211,22 @@ void *kdl_reader_payload(kdl_reader *r, const struct kdl_record *rec)
 	return p;
 }
 
+int64_t kdl_reader_copy(kdl_reader *r, const struct kdl_fd *out, uint64_t n)
+{
+	struct kdl_fd in = {r->fd, r->name, NULL};
+	int64_t done;
+
+	if (n > r->remaining)
+		n = r->remaining;
+	done = kdl_copy(r->ctx, &in, out, n);
+	if (done < 0)
+		return -1;
+	r->remaining -= (uint64_t)done;
+	if ((uint64_t)done < n)
+		return truncated(r, "inside a record");
+	return done;
+}
+
 int kdl_reader_skip(kdl_reader *r)
 {
 	uint8_t scratch[4096];
@@ -342,6 +342,24 @@ int kdl_writer_data(kdl_writer *w, const void *buf, size_t n)
 	return put(w, buf, n);
 }
 
+int kdl_writer_copy(kdl_writer *w, const struct kdl_fd *in, uint64_t n,
+                    uint64_t *copied)
+{
+	struct kdl_fd out = {w->fd, w->name, NULL};
+	int64_t done;
+
+	if (n > w->remaining)
+		return kdl_err(w->ctx, "%s: record payload longer than announced", w->name);
+	if (flush(w))
+		return -1;
+	done = kdl_copy(w->ctx, in, &out, n);
+	if (done < 0)
+		return -1;
+	w->remaining -= (uint64_t)done;
+	*copied = (uint64_t)done;
+	return 0;
+}
+
 int kdl_writer_end(kdl_writer *w)
 {
 	if (w->remaining)
@@ -374,13 +392,12 @@ int kdl_writer_finish(kdl_writer *w)
 
 int kdl_stream_pass(kdl_reader *r, kdl_writer *w, const struct kdl_record *rec)
 {
-	uint8_t buf[BUF_SIZE];
-	long n;
+	struct kdl_fd out = {w->fd, w->name, NULL};
 
-	if (kdl_writer_begin(w, rec->type, rec->flags, rec->length))
+	/* straight from one pipe to the other: no copy through this process */
+	if (kdl_writer_begin(w, rec->type, rec->flags, rec->length) || flush(w) ||
+	    kdl_reader_copy(r, &out, rec->length) < 0)
 		return -1;
-	while ((n = kdl_reader_read(r, buf, sizeof(buf))) > 0)
-		if (kdl_writer_data(w, buf, (size_t)n))
-			return -1;
-	return n < 0 ? -1 : kdl_writer_end(w);
+	w->remaining = 0;
+	return 0;
 }

@@ -14,21 +14,36 @@ static int copy_from_fd(struct kdl_writer_state *ws, int fd, const char *name,
                         uint8_t *buf)
 {
 	const struct kdl_seg *seg = ws->seg;
+	loff_t pos = (loff_t)seg->offset;
 
 	while (ws->seg_filled < seg->len) {
 		uint64_t left = seg->len - ws->seg_filled;
-		size_t want = left < CHUNK ? (size_t)left : CHUNK;
-		ssize_t got = pread(fd, buf, want, (off_t)(seg->offset + ws->seg_filled));
+		struct kdl_fd in = {fd, name, &pos}, out;
+		loff_t off;
+		int direct = kdl_ws_dest(ws, left, &out, &off);
+		int64_t got;
 
-		if (got < 0 && errno == EINTR)
-			continue;
+		if (direct < 0)
+			return -1;
+		if (direct) {
+			got = kdl_copy(ws->dump->ctx, &in, &out, left);
+			if (got > 0)
+				kdl_ws_copied(ws, (uint64_t)got);
+		} else {
+			got = pread(fd, buf, left < CHUNK ? (size_t)left : CHUNK, pos);
+			if (got < 0)
+				got = kdl_err_sys(ws->dump->ctx, "%s", name);
+			if (got > 0) {
+				pos += got;
+				if (kdl_ws_data(ws, buf, (size_t)got))
+					return -1;
+			}
+		}
 		if (got < 0)
-			return kdl_err_sys(ws->dump->ctx, "%s", name);
+			return -1;
 		if (got == 0)
 			return kdl_err(ws->dump->ctx, "%s: shrank while being read (%" PRIu64 " of %" PRIu64 " bytes)",
 			               name, ws->seg_filled, seg->len);
-		if (kdl_ws_data(ws, buf, (size_t)got))
-			return -1;
 	}
 	return 0;
 }
