@@ -56,21 +56,25 @@ const char *cmd_name(void)
 
 noreturn void cmd_die(kdl_ctx *ctx)
 {
+	cmd_fail("%s", kdl_ctx_error(ctx));
+}
+
+/* "prog: message", after making sure nothing downstream packs a dump. */
+static void vmessage(const char *fmt, va_list ap)
+{
 	poison_downstream();
-	fprintf(stderr, "%s: %s\n", progname, kdl_ctx_error(ctx));
-	exit(EXIT_FAILURE);
+	fprintf(stderr, "%s: ", progname);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
 }
 
 noreturn void cmd_fail(const char *fmt, ...)
 {
 	va_list ap;
 
-	poison_downstream();
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(EXIT_FAILURE);
 }
 
@@ -78,12 +82,10 @@ noreturn void cmd_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	poison_downstream();
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s --help' for more information.\n", progname);
+	fprintf(stderr, "Try '%s --help' for more information.\n", progname);
 	exit(EXIT_USAGE);
 }
 

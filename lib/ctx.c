@@ -138,13 +138,14 @@ char *kdl_asprintf(kdl_ctx *ctx, const char *fmt, ...)
 	return s;
 }
 
-int kdl_write_all(kdl_ctx *ctx, int fd, const char *name, const void *buf,
-                  size_t n)
+/* off -1: at the descriptor's position */
+static int write_loop(kdl_ctx *ctx, int fd, const char *name, const void *buf,
+                      size_t n, int64_t off)
 {
 	const char *p = buf;
 
 	while (n) {
-		ssize_t done = write(fd, p, n);
+		ssize_t done = off < 0 ? write(fd, p, n) : pwrite(fd, p, n, (off_t)off);
 
 		if (done < 0 && errno == EINTR)
 			continue;
@@ -152,27 +153,22 @@ int kdl_write_all(kdl_ctx *ctx, int fd, const char *name, const void *buf,
 			return kdl_err_sys(ctx, "%s", name);
 		p += done;
 		n -= (size_t)done;
+		if (off >= 0)
+			off += done;
 	}
 	return 0;
+}
+
+int kdl_write_all(kdl_ctx *ctx, int fd, const char *name, const void *buf,
+                  size_t n)
+{
+	return write_loop(ctx, fd, name, buf, n, -1);
 }
 
 int kdl_pwrite_all(kdl_ctx *ctx, int fd, const char *name, const void *buf,
                    size_t n, uint64_t off)
 {
-	const char *p = buf;
-
-	while (n) {
-		ssize_t done = pwrite(fd, p, n, (off_t)off);
-
-		if (done < 0 && errno == EINTR)
-			continue;
-		if (done < 0)
-			return kdl_err_sys(ctx, "%s", name);
-		p += done;
-		n -= (size_t)done;
-		off += (uint64_t)done;
-	}
-	return 0;
+	return write_loop(ctx, fd, name, buf, n, (int64_t)off);
 }
 
 ssize_t kdl_read_full(kdl_ctx *ctx, int fd, const char *name, void *buf,
