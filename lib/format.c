@@ -51,9 +51,9 @@ int kdl_ws_begin(struct kdl_writer_state *ws, kdl_dump *dump,
 	ws->dump = dump;
 	ws->ops = ops;
 	if (path && (dump->flat || !strcmp(path, "-")) && !ops->can_flatten)
-		return kdl_err(dump->ctx, "%s: the %s format cannot be written as a flattened stream%s",
+		return kdl_err(dump->ctx, "%s: the %s format cannot be %s: its headers are written last; give a file name, or use the kdump format",
 		               path, ops->name,
-		               strcmp(path, "-") ? "" : " (to a pipe): give a file name");
+		               strcmp(path, "-") ? "flattened" : "written to a pipe");
 	ws->priv = kdl_alloc(dump->ctx, ops->priv_size);
 	if (!ws->priv)
 		return -1;
