@@ -185,9 +185,11 @@ vmc-pack: stdin: truncated stream: it ends without its end record (did a program
 	head -c 8192 /dev/zero >b
 	# both lengths known: vmc-seg sees it
 	run bash -c 'vmc-seg --phys 0x1000 a </dev/null | vmc-seg --phys 0x2000 b | vmc-pack -o out/vmcore; echo "exit ${PIPESTATUS[*]}"'
-	assert_output "vmc-seg: segment 0x2000-0x3fff of b overlaps segment 0x1000-0x370f
-vmc-pack: stdin: truncated stream: it ends without its end record (did a program before this one fail?)
-exit 0 1 1"
+	# the first vmc-seg may still be writing when the second one quits:
+	# then it dies of SIGPIPE (141) rather than finishing (0)
+	assert_output --regexp "^vmc-seg: segment 0x2000-0x3fff of b overlaps segment 0x1000-0x370f
+vmc-pack: stdin: truncated stream: it ends without its end record \\(did a program before this one fail\\?\\)
+exit (0|141) 1 1\$"
 	# from a pipe the length is known only at its end: vmc-pack sees it
 	run bash -c 'cat a | vmc-seg --phys 0x1000 - | vmc-seg --phys 0x2000 b | vmc-pack -o out/vmcore; echo "exit ${PIPESTATUS[*]}"'
 	assert_output "vmc-pack: segment 0x1000-0x370f overlaps segment 0x2000-0x3fff
