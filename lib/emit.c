@@ -1,16 +1,15 @@
 /* Description and segment records as producers write them (STREAM.md). */
 #include <errno.h>
-#include <inttypes.h>
-#include <sys/stat.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
 
 #define CHUNK (1u << 20)
-#define PRSTATUS_HEAD 108
 
 int kdl_emit_arch(kdl_writer *w, const char *arch)
 {
@@ -69,7 +68,7 @@ int kdl_emit_prstatus(kdl_writer *w, const struct kdl_prstatus *s,
 {
 	const int32_t fields[] = {s->pid, s->ppid, s->pgrp, s->sid, s->signo,
 	                          s->code, s->err, s->cursig, 0};
-	uint8_t head[PRSTATUS_HEAD], *p = head;
+	uint8_t head[KDL_STREAM_PRSTATUS_HEAD], *p = head;
 	uint64_t len = sizeof(head);
 
 	kdl_put32(p, s->cpu, false);

@@ -353,6 +353,9 @@ int64_t kdl_reader_copy(kdl_reader *r, const struct kdl_fd *out, uint64_t n);
 int kdl_writer_copy(kdl_writer *w, const struct kdl_fd *in, uint64_t n,
                     uint64_t *copied);
 
+/* The fixed part of a PRSTATUS record, before its registers. */
+#define KDL_STREAM_PRSTATUS_HEAD 108
+
 /* Where pr_reg starts in NT_PRSTATUS. */
 #define KDL_PRSTATUS_FIXED 112
 

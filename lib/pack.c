@@ -32,7 +32,7 @@ static int add_prstatus(struct packer *pk, const uint8_t *p, uint64_t len)
 	uint32_t nregs;
 	int ret = -1;
 
-	if (len < 108)
+	if (len < KDL_STREAM_PRSTATUS_HEAD)
 		return corrupt(pk, "short CPU record");
 	s.cpu = kdl_get32le(p);
 	for (size_t i = 0; i < 8; i++)
@@ -41,8 +41,8 @@ static int add_prstatus(struct packer *pk, const uint8_t *p, uint64_t len)
 		times[i]->sec = (int64_t)kdl_get64le(p + 40 + 16 * i);
 		times[i]->usec = (int64_t)kdl_get64le(p + 48 + 16 * i);
 	}
-	nregs = kdl_get32le(p + 104);
-	p += 108;
+	nregs = kdl_get32le(p + KDL_STREAM_PRSTATUS_HEAD - 4);
+	p += KDL_STREAM_PRSTATUS_HEAD;
 	if (nregs > len / 9)
 		return corrupt(pk, "CPU record with too many registers");
 	regs = kdl_alloc(pk->dump->ctx, (nregs ? nregs : 1) * sizeof(*regs));
