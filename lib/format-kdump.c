@@ -74,6 +74,15 @@ static int take_page(void *arg, const struct kdl_page *page)
 	struct kd_page *p;
 
 	if (page->zero) {
+		p = priv->nentries ? &priv->pages[priv->nentries - 1] : NULL;
+		/* zero pages in a row, from holes or not, share one entry */
+		if (page->count == 1 && p && p->off == ZERO_PAGE &&
+		    p->pfn + p->size == page->pfn && p->size < UINT32_MAX) {
+			p->size++;
+			priv->zero_pages++;
+			priv->npages++;
+			return 0;
+		}
 		for (uint64_t done = 0; done < page->count;) {
 			uint64_t n = page->count - done < UINT32_MAX ? page->count - done
 			                                             : UINT32_MAX;
