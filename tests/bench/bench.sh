@@ -1,13 +1,28 @@
 #!/usr/bin/env bash
-# Throughput and memory of the pipeline against plain copies of the same
-# bytes.  usage: tests/bench/bench.sh BUILD_DIR
+# Throughput and memory of the programs against plain copies of the same
+# bytes, and of the kdump format against the compression libraries' own
+# speed.  usage: tests/bench/bench.sh BUILD_DIR
 #
-#   BENCH_GB      size of the memory image in GiB (default 1; decimals allowed)
-#   BENCH_RUNS    runs of each case; the table shows the median (default 3)
+# Cases (README.md, Benchmark, has their references and targets):
+#   elf      IMG to ELF from a file and from a pipe, against cat
+#   filters  4 x IMG's size on a pipe, with and without vmc-note | vmc-prstatus
+#   kdump    IMG to kdump with each codec, 1 and 2 threads, against the
+#            codec's own page loop (bench-codec) and command-line tool
+#   holes    IMG in a sparse file of 16 x its size, against IMG
+#   rss      peak RSS of every program at 1, 2, 4 and 8 x IMG's size
+#
+#   BENCH_GB      size of the memory image in GiB (default 1; decimals
+#                 allowed); every case scales with it
+#   BENCH_RUNS    most runs of each command; tables show the median (default 3)
+#   BENCH_BUDGET  seconds: a command runs again only while one more run as
+#                 long as its last keeps its runs within this (default 15;
+#                 0: always BENCH_RUNS)
+#   BENCH_CASES   the cases to run, of: elf filters kdump holes rss (default all)
 #   BENCH_TMPDIR  where the image and the outputs go (default BUILD_DIR)
 set -euo pipefail
 export LC_ALL=C
 
+all_cases="elf filters kdump holes rss"
 if [ $# -ne 1 ] || [ ! -x "$1/vmc-pack" ]; then
 	echo "usage: $0 BUILD_DIR (a directory holding vmc-seg, vmc-note, vmc-prstatus, vmc-pack)" >&2
 	exit 2
@@ -15,19 +30,46 @@ fi
 bin=$(cd "$1" && pwd)
 gb=${BENCH_GB:-1}
 runs=${BENCH_RUNS:-3}
+budget=${BENCH_BUDGET:-15}
 case $runs in '' | *[!0-9]* | 0) echo "BENCH_RUNS: a positive integer" >&2; exit 2 ;; esac
+case $budget in '' | *[!0-9]*) echo "BENCH_BUDGET: a whole number of seconds (0: no limit)" >&2; exit 2 ;; esac
 size=$(awk -v g="$gb" 'BEGIN { if (g !~ /^[0-9]*\.?[0-9]+$/) exit 1; printf "%.0f", int(g * 262144) * 4096 }') ||
 	{ echo "BENCH_GB: a number of GiB" >&2; exit 2; }
-[ "$size" -gt 0 ] || { echo "BENCH_GB: too small" >&2; exit 2; }
-pipe_size=$((2 * size)) # the segment that arrives on a pipe
+[ "$size" -ge 1048576 ] || { echo "BENCH_GB: at least 0.001 (1 MiB)" >&2; exit 2; }
+declare -A want=()
+for c in ${BENCH_CASES:-$all_cases}; do
+	case " $all_cases " in
+	*" $c "*) want[$c]=1 ;;
+	*) echo "BENCH_CASES: unknown case '$c' (known: $all_cases)" >&2; exit 2 ;;
+	esac
+done
+[ ${#want[@]} -gt 0 ] || { echo "BENCH_CASES: no case (known: $all_cases)" >&2; exit 2; }
+wants() { [ -n "${want[$1]:-}" ]; }
 seed=1
+page=4096
+MiB=1048576
 
-# ---- the helper: image generator and per-program peak RSS ----
+# ---- helpers, compiled on the fly into BUILD_DIR ----
+# build NAME LIBS...: compiles the C text on stdin to $bin/NAME unless the
+# same text is already built
+build() {
+	local name=$1 src=$bin/$1.c
+	shift
+	cat >"$src.new"
+	if [ -x "$bin/$name" ] && cmp -s "$src.new" "$src"; then
+		rm -f "$src.new"
+	else
+		mv "$src.new" "$src"
+		${CC:-cc} -O2 -Wall -Wextra -o "$bin/$name" "$src" "$@"
+	fi
+}
+
 tool=$bin/bench-tool
-cat >"$tool.c.new" <<'C'
-/* bench-tool gen SIZE SEED: SIZE bytes (a multiple of 4096) of memory-like
- *   data on stdout: runs of 1-64 zero, text-like or random pages chosen by
- *   a PRNG seeded with SEED; the mix goes to stderr.
+build bench-tool <<'C'
+/* bench-tool gen SIZE SEED [ZERO]: SIZE bytes (a multiple of 4096) of
+ *   memory-like data on stdout: runs of 1-64 zero, text-like or random
+ *   pages chosen by a PRNG seeded with SEED, ZERO percent of the runs zero
+ *   (default 35; the rest 8 text-like to 5 random); the mix goes to stderr.
  * bench-tool rss FILE CMD [ARG]...: runs CMD, writes its peak RSS in KiB
  *   to FILE, exits as CMD did. */
 #include <errno.h>
@@ -67,7 +109,7 @@ static void out(const unsigned char *p, size_t n)
 	}
 }
 
-static int gen(uint64_t size, uint64_t seed)
+static int gen(uint64_t size, uint64_t seed, unsigned zero)
 {
 	static const char *words[] = {
 		"kernel", "page", "struct", "task", "mutex", "0xffff888000", "irq",
@@ -78,6 +120,7 @@ static int gen(uint64_t size, uint64_t seed)
 	};
 	static unsigned char pool[POOL], buf[BUF];
 	uint64_t pages = size / PAGE, count[3] = {0}, left = 0, done = 0;
+	unsigned text = zero + (100 - zero) * 40 / 65;
 	size_t fill = 0, used = 0;
 	int kind = 0;
 
@@ -98,7 +141,7 @@ static int gen(uint64_t size, uint64_t seed)
 
 		if (!left) {
 			uint64_t r = next() % 100;
-			kind = r < 35 ? 0 : r < 75 ? 1 : 2;
+			kind = r < zero ? 0 : r < text ? 1 : 2;
 			left = 1 + next() % 64;
 		}
 		left--;
@@ -151,20 +194,156 @@ static int rss(const char *file, char **argv)
 
 int main(int argc, char **argv)
 {
-	if (argc == 4 && !strcmp(argv[1], "gen"))
-		return gen(strtoull(argv[2], NULL, 0), strtoull(argv[3], NULL, 0));
+	if ((argc == 4 || (argc == 5 && atoi(argv[4]) >= 0 && atoi(argv[4]) <= 100)) &&
+	    !strcmp(argv[1], "gen"))
+		return gen(strtoull(argv[2], NULL, 0), strtoull(argv[3], NULL, 0),
+		           argc == 5 ? (unsigned)atoi(argv[4]) : 35);
 	if (argc >= 4 && !strcmp(argv[1], "rss"))
 		return rss(argv[2], argv + 3);
-	fputs("usage: bench-tool gen SIZE SEED | bench-tool rss FILE CMD [ARG]...\n", stderr);
+	fputs("usage: bench-tool gen SIZE SEED [ZERO] | bench-tool rss FILE CMD [ARG]...\n", stderr);
 	return 2;
 }
 C
-if [ -x "$tool" ] && cmp -s "$tool.c.new" "$tool.c"; then
-	rm -f "$tool.c.new"
-else
-	mv "$tool.c.new" "$tool.c"
-	${CC:-cc} -O2 -Wall -Wextra -o "$tool" "$tool.c"
-fi
+
+codec_tool=$bin/bench-codec
+build bench-codec -lz -llzo2 -lsnappy -lzstd <<'C'
+/* bench-codec CODEC LEVEL FILE: the compression library's own speed on
+ *   FILE, page by page as vmc-pack compresses it for the kdump format:
+ *   every 4 KiB page alone, with the calls of lib/codec-*.c, on one thread,
+ *   all-zero pages skipped as dump level 1 does.  Prints "SECONDS BYTES
+ *   PAGES ZERO_PAGES": SECONDS spent in the page loop (reading the file is
+ *   outside it), BYTES the pages as vmc-pack stores them (compressed, or
+ *   4096 raw when that does not shrink them). */
+#include <errno.h>
+#include <fcntl.h>
+#include <lzo/lzo1x.h>
+#include <snappy-c.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#define PAGE 4096
+#define CHUNK (256 * PAGE)
+
+enum { ZLIB, LZO, SNAPPY, ZSTD };
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* as lib/compress.c tests it */
+static int all_zero(const unsigned char *p)
+{
+	static const unsigned char zero8[8];
+
+	return !memcmp(p, zero8, 8) && !memcmp(p, p + 8, PAGE - 8);
+}
+
+int main(int argc, char **argv)
+{
+	static unsigned char in[CHUNK], lzo_mem[LZO1X_1_MEM_COMPRESS];
+	unsigned long long bytes = 0, pages = 0, zero = 0;
+	unsigned char *out;
+	size_t cap;
+	double secs = 0;
+	z_stream z = {0};
+	ZSTD_CCtx *zc = NULL;
+	int codec, level, fd;
+
+	if (argc != 4) {
+		fputs("usage: bench-codec zlib|lzo|snappy|zstd LEVEL FILE\n", stderr);
+		return 2;
+	}
+	codec = !strcmp(argv[1], "zlib") ? ZLIB : !strcmp(argv[1], "lzo") ? LZO :
+	        !strcmp(argv[1], "snappy") ? SNAPPY : !strcmp(argv[1], "zstd") ? ZSTD : -1;
+	level = atoi(argv[2]);
+	/* the output room each codec's bound gives, as in lib/codec-*.c */
+	cap = codec == ZLIB ? compressBound(PAGE) :
+	      codec == LZO ? PAGE + PAGE / 16 + 64 + 3 :
+	      codec == SNAPPY ? snappy_max_compressed_length(PAGE) : ZSTD_compressBound(PAGE);
+	out = malloc(cap);
+	if (codec < 0 || !out || (codec == ZLIB && deflateInit(&z, level) != Z_OK) ||
+	    (codec == LZO && lzo_init() != LZO_E_OK) ||
+	    (codec == ZSTD && !(zc = ZSTD_createCCtx()))) {
+		fprintf(stderr, "bench-codec: cannot set up %s at level %d\n", argv[1], level);
+		return 1;
+	}
+	fd = open(argv[3], O_RDONLY);
+	if (fd < 0)
+		return perror(argv[3]), 1;
+	for (;;) {
+		size_t fill = 0;
+		ssize_t got = 1;
+		double t0;
+
+		while (fill < CHUNK && (got = read(fd, in + fill, CHUNK - fill)) != 0) {
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got < 0)
+				return perror(argv[3]), 1;
+			fill += (size_t)got;
+		}
+		if (fill % PAGE) { /* a last partial page, zero-filled */
+			memset(in + fill, 0, PAGE - fill % PAGE);
+			fill += PAGE - fill % PAGE;
+		}
+		t0 = now();
+		for (size_t off = 0; off < fill; off += PAGE) {
+			const unsigned char *p = in + off;
+			size_t n = 0;
+
+			if (all_zero(p)) {
+				zero++;
+				continue;
+			}
+			if (codec == ZLIB) {
+				if (deflateReset(&z) == Z_OK) {
+					z.next_in = (Bytef *)p;
+					z.avail_in = PAGE;
+					z.next_out = out;
+					z.avail_out = (uInt)cap;
+					if (deflate(&z, Z_FINISH) == Z_STREAM_END)
+						n = cap - z.avail_out;
+				}
+			} else if (codec == LZO) {
+				lzo_uint o = cap;
+
+				if (lzo1x_1_compress(p, PAGE, out, &o, lzo_mem) == LZO_E_OK)
+					n = o;
+			} else if (codec == SNAPPY) {
+				size_t o = cap;
+
+				if (snappy_compress((const char *)p, PAGE, (char *)out, &o) == SNAPPY_OK)
+					n = o;
+			} else {
+				n = ZSTD_compressCCtx(zc, out, cap, p, PAGE, level);
+				if (ZSTD_isError(n))
+					n = 0;
+			}
+			bytes += n && n < PAGE ? n : PAGE;
+			pages++;
+		}
+		secs += now() - t0;
+		if (got == 0)
+			break;
+	}
+	printf("%.9f %llu %llu %llu\n", secs, bytes, pages, zero);
+	if (codec == ZLIB)
+		deflateEnd(&z);
+	ZSTD_freeCCtx(zc);
+	free(out);
+	return 0;
+}
+C
 
 # ---- where the bytes go ----
 base=${BENCH_TMPDIR:-$bin}
@@ -172,10 +351,13 @@ mkdir -p "$base"
 work=$(mktemp -d "$base/bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
-need=$((size + (pipe_size > size ? pipe_size : size) + (256 << 20)))
-avail=$(df -P -B1 "$work" | awk 'NR == 2 { print $4 }')
-if [ "$avail" -lt "$need" ]; then
-	echo "bench: $work has $((avail >> 20)) MiB free, needs $((need >> 20)) MiB (lower BENCH_GB or set BENCH_TMPDIR)" >&2
+free_bytes() { df -P -B1 "$work" | awk 'NR == 2 { print $4 }'; }
+# room NEED: true when the work directory has NEED bytes free, and 256 MiB more
+room() { [ "$(free_bytes)" -ge $(($1 + (256 << 20))) ]; }
+image_needed=0
+for c in elf kdump holes; do wants $c && image_needed=1; done
+if [ "$image_needed" = 1 ] && ! room "$size"; then
+	echo "bench: $work has $(($(free_bytes) >> 20)) MiB free, the image needs $(((size >> 20) + 256)) MiB (lower BENCH_GB or set BENCH_TMPDIR)" >&2
 	exit 1
 fi
 
@@ -186,20 +368,54 @@ printf '%s\n' OSRELEASE=6.1.0 PAGESIZE=4096 'SYMBOL(swapper_pg_dir)=ffffffff8260
 	'SYMBOL(_stext)=ffffffff81000000' 'NUMBER(phys_base)=0' KERNELOFFSET=0 \
 	'NUMBER(pgtable_l5_enabled)=0' CRASHTIME=1767225600 >"$vmcoreinfo"
 
-human() { awk -v b="$1" 'BEGIN { printf (b >= 1073741824 ? "%.1f GiB" : "%.0f MiB"), b / (b >= 1073741824 ? 1073741824 : 1048576) }'; }
+# libkdumpfile reads pages back from the kdump dumps, when Debian's python
+# has it (python3-libkdumpfile)
+py=/usr/bin/python3
+if [ -x "$py" ] && "$py" -c 'import kdumpfile' 2>/dev/null; then
+	cat >"$work/check-kdump.py" <<'PY'
+# check-kdump.py DUMP SOURCE OFFSET...: the 4 KiB page at each physical
+# address OFFSET of DUMP equals the page at file offset OFFSET of SOURCE.
+import os
+import sys
+
+import kdumpfile
+
+k = kdumpfile.kdumpfile(sys.argv[1])
+fd = os.open(sys.argv[2], os.O_RDONLY)
+bad = [o for o in map(int, sys.argv[3:])
+       if bytes(k.read(kdumpfile.KDUMP_MACHPHYSADDR, o, 4096)) != os.pread(fd, 4096, o)]
+if bad:
+    sys.exit('pages differ at ' + ' '.join(hex(o) for o in bad[:8]))
+PY
+else
+	py=
+fi
+
+human() { awk -v b="$1" 'BEGIN { printf (b >= 1073741824 ? "%.1f GiB" : b >= 1048576 ? "%.1f MiB" : "%.0f KiB"), b / (b >= 1073741824 ? 1073741824 : b >= 1048576 ? 1048576 : 1024) }'; }
+now() { date +%s%N; }
 
 echo "kdumpling benchmark: $(nproc) CPUs, $(uname -sr), outputs on $(df -P -T "$work" | awk 'NR == 2 { print $2 }') ($base)"
-printf 'image: %s, ' "$(human "$size")"
-"$tool" gen "$size" "$seed" >"$img" 2>"$work/mix"
-cat "$work/mix"
-# Dropping the page cache needs root and disturbs the machine: read the
-# image once instead, so that every run finds it cached.
-cat "$img" >/dev/null
-echo "page cache: warm (image read once before timing; caches are not dropped)"
-echo "runs: $runs per case, median shown; outputs deleted and synced between runs;"
-echo "      nothing fsyncs, so times are to the page cache"
+printf 'cases:'
+for c in $all_cases; do wants "$c" && printf ' %s' "$c"; done
 echo
+if [ "$image_needed" = 1 ]; then
+	printf 'image: %s, ' "$(human "$size")"
+	"$tool" gen "$size" "$seed" 2>"$work/mix" >"$img"
+	cat "$work/mix"
+	# Dropping the page cache needs root and disturbs the machine: read
+	# the image once instead, so that every run finds it cached.
+	cat "$img" >/dev/null
+	echo "page cache: warm (the image is read once before timing; caches are not dropped)"
+fi
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine slows what runs beside it)"
+if [ "$budget" -gt 0 ]; then
+	echo "runs: up to $runs of each command, fewer once one more would take its runs past ${budget} s; median shown"
+else
+	echo "runs: $runs of each command; median shown"
+fi
+echo "      outputs deleted and synced before each run; nothing fsyncs, so times are to the page cache"
 
+# ---- running and timing commands ----
 # R LABEL CMD...: runs CMD, its peak RSS into $work/rss.LABEL
 R() {
 	local label=$1
@@ -207,47 +423,37 @@ R() {
 	"$tool" rss "$work/rss.$label" "$@"
 }
 
-case_file() {
-	R vmc-seg "$bin/vmc-seg" --phys 0x100000 "$img" </dev/null |
-		R vmc-pack "$bin/vmc-pack" -o "$out"
-}
-ref_file() { R cat cat "$img" >"$out"; }
-# shellcheck disable=SC2002 # the bytes must arrive on a pipe
-case_pipe() {
-	cat "$img" | R vmc-seg "$bin/vmc-seg" --phys 0 - |
-		R vmc-pack "$bin/vmc-pack" -o "$out"
-}
-# shellcheck disable=SC2002
-ref_pipe() { cat "$img" | R cat cat >"$out"; }
-case_stream() {
-	"$tool" gen "$pipe_size" "$seed" 2>/dev/null |
-		R vmc-seg "$bin/vmc-seg" --phys 0 - |
-		R vmc-note "$bin/vmc-note" --vmcoreinfo "$vmcoreinfo" --annotation bench=1 |
-		R vmc-prstatus "$bin/vmc-prstatus" --cpu 0 --pid 1 rip=0xffffffff81001234 rsp=0xffffc90000003e58 |
-		R vmc-pack "$bin/vmc-pack" -o "$out"
-}
-ref_stream() { "$tool" gen "$pipe_size" "$seed" 2>/dev/null | R cat cat >"$out"; }
+# CMD[NAME]: the function and arguments NAME runs (no spaces inside an
+# argument); CHECK[NAME]: the same for the check after its first run
+declare -A CMD=() CHECK=()
 
-# The dump ends with the segment's bytes: compare them with the source.
-check_file() { tail -c "$size" "$out" | cmp -s - "$img"; }
-check_stream() { tail -c "$pipe_size" "$out" | cmp -s - <("$tool" gen "$pipe_size" "$seed" 2>/dev/null); }
-
-now() { date +%s%N; }
-
-# measure NAME RUN: the nanoseconds of each run into $work/t.NAME, the peak
-# RSS of each program, largest over the runs, into $work/m.NAME.LABEL
+# measure NAME: one run of NAME.  Its wall time in nanoseconds goes to
+# $work/w.NAME and, unless the command leaves its own in $work/inner, to
+# $work/t.NAME; the size and allocated size of $out to $work/s.NAME; each
+# program's peak RSS, largest over the runs, to $work/m.NAME.LABEL.
 measure() {
-	local name=$1 fn=$2 t0 t1 f label kib
-	rm -f "$out" "$work"/rss.*
+	local name=$1 t0 t1 f label kib
+	local -a cmd
+	read -ra cmd <<<"${CMD[$name]}"
+	rm -f "$out" "$work"/rss.* "$work/inner"
 	sync
 	t0=$(now)
-	if ! "$fn"; then
-		echo "bench: $fn failed" >&2
+	if ! "${cmd[@]}"; then
+		echo "bench: $name (${CMD[$name]}) failed" >&2
 		exit 1
 	fi
 	t1=$(now)
-	echo $((t1 - t0)) >>"$work/t.$name"
+	echo $((t1 - t0)) >>"$work/w.$name"
+	if [ -e "$work/inner" ]; then
+		cat "$work/inner" >>"$work/t.$name"
+	else
+		echo $((t1 - t0)) >>"$work/t.$name"
+	fi
+	if [ -e "$out" ]; then
+		stat -c '%s %b %B' "$out" >"$work/s.$name"
+	fi
 	for f in "$work"/rss.*; do
+		[ -e "$f" ] || continue
 		label=${f##*/rss.}
 		kib=$(cat "$f")
 		if [ ! -e "$work/m.$name.$label" ] || [ "$kib" -gt "$(cat "$work/m.$name.$label")" ]; then
@@ -256,53 +462,478 @@ measure() {
 	done
 }
 
-pairs=(file pipe stream)
-for p in "${pairs[@]}"; do
-	for ((i = 1; i <= runs; i++)); do
-		measure "$p" "case_$p"
-		if [ "$i" -eq 1 ]; then
-			check=check_file
-			[ "$p" = stream ] && check=check_stream
-			if ! "$check"; then
-				echo "bench: $p: the dump's data differs from its source" >&2
-				exit 1
-			fi
-		fi
-		measure "ref_$p" "ref_$p"
-	done
-done
-rm -f "$out"
+# fits NAME: one more run as long as NAME's last keeps its runs in the budget
+fits() {
+	[ "$budget" -eq 0 ] ||
+		awk -v b="$budget" '{ s += $1; l = $1 } END { exit !(s + l <= b * 1e9) }' "$work/w.$1"
+}
 
-median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) / 1e9 }'; }
-# the largest peak RSS among the programs of a case, in KiB
-peak() { cat "$work/m.$1".* | sort -n | tail -n 1; }
-row() { # NAME TITLE BYTES REF_NAME
-	local t r
-	t=$(median "$work/t.$1")
-	r=${4:+$(median "$work/t.$4")}
-	awk -v n="$2" -v t="$t" -v b="$3" -v k="$(peak "$1")" -v r="$r" 'BEGIN {
-		printf "%-44s %9.3f %9.1f %8.1f MiB  %s\n", n, t, b / 1e6 / t, k / 1024,
-		       r == "" ? "ref" : sprintf("%.2f", t / r)
+# group NAME...: runs the commands in turn, round after round, each until it
+# has run BENCH_RUNS times or its budget is spent; a command's check runs
+# after its first run
+group() {
+	local -a active=("$@") next chk
+	local n round=1
+	while [ ${#active[@]} -gt 0 ]; do
+		next=()
+		for n in "${active[@]}"; do
+			measure "$n"
+			if [ "$round" -eq 1 ] && [ -n "${CHECK[$n]:-}" ]; then
+				read -ra chk <<<"${CHECK[$n]}"
+				if ! "${chk[@]}"; then
+					echo "bench: $n: the dump is wrong (see above)" >&2
+					exit 1
+				fi
+			fi
+			if [ "$round" -lt "$runs" ] && fits "$n"; then
+				next+=("$n")
+			fi
+		done
+		active=("${next[@]}")
+		round=$((round + 1))
+	done
+}
+
+median() { sort -n "$work/t.$1" | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) / 1e9 }'; }
+nruns() { awk 'END { print NR }' "$work/t.$1"; }
+# speed NAME OTHER: how many times faster NAME ran than OTHER
+speed() { awk -v a="$(median "$1")" -v b="$(median "$2")" 'BEGIN { printf "%.2f", b / a }'; }
+# ratio NAME OTHER: NAME's median time over OTHER's
+ratio() { awk -v a="$(median "$1")" -v b="$(median "$2")" 'BEGIN { printf "%.2f", a / b }'; }
+# peak NAME: the largest peak RSS in KiB among the programs of NAME
+peak() {
+	local f k max=0
+	for f in "$work/m.$1".*; do
+		[ -e "$f" ] || continue
+		k=$(cat "$f")
+		[ "$k" -gt "$max" ] && max=$k
+	done
+	echo "$max"
+}
+rss_of() { [ -e "$work/m.$1.$2" ] && cat "$work/m.$1.$2" || echo 0; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
+# file sizes of NAME's output: "SIZE, allocated ALLOCATED"
+out_size() { awk '{ print $1 }' "$work/s.$1"; }
+out_alloc() { awk '{ print $2 * $3 }' "$work/s.$1"; }
+
+header() { printf '%-46s %2s %9s %9s %11s  %s\n' case n "median s" MB/s "peak RSS" "${1:-}"; }
+# row NAME TITLE BYTES [NOTE]: BYTES of memory went through
+row() {
+	awk -v n="$2" -v r="$(nruns "$1")" -v t="$(median "$1")" -v b="$3" -v k="$(peak "$1")" -v note="${4:-}" 'BEGIN {
+		printf "%-46s %2d %9.3f %9.1f %7.1f MiB  %s\n", n, r, t, b / 1e6 / t, k / 1024, note
 	}'
 }
 
-printf '%-44s %9s %9s %12s  %s\n' case "median s" MB/s "peak RSS" ratio
-row file "vmc-seg IMG | vmc-pack -o OUT" "$size" ref_file
-row ref_file "  cat IMG > OUT" "$size"
-row pipe "cat IMG | vmc-seg - | vmc-pack -o OUT" "$size" ref_pipe
-row ref_pipe "  cat IMG | cat > OUT" "$size"
-row stream "GEN | vmc-seg - | note | prstatus | pack" "$pipe_size" ref_stream
-row ref_stream "  GEN | cat > OUT" "$pipe_size"
-echo
-echo "IMG: the $(human "$size") image; GEN: $(human "$pipe_size") generated on a pipe."
-echo "MB/s: 10^6 bytes of memory a second.  ratio: median time / its reference's."
-echo "peak RSS: the largest of the programs after the first pipe (the reference: its last cat);"
-echo "per program (largest over the runs):"
-for p in "${pairs[@]}"; do
-	line=
-	for label in vmc-seg vmc-note vmc-prstatus vmc-pack; do
-		[ -e "$work/m.$p.$label" ] || continue
-		line+=${line:+, }$(awk -v l="$label" -v k="$(cat "$work/m.$p.$label")" 'BEGIN { printf "%s %.1f MiB", l, k / 1024 }')
+# per_program NAME...: the peak RSS of each program of each NAME
+per_program() {
+	local p label line
+	echo "  peak RSS per program (largest over the runs):"
+	for p; do
+		line=
+		for label in vmc-seg vmc-note vmc-prstatus vmc-pack; do
+			[ -e "$work/m.$p.$label" ] || continue
+			line+=${line:+, }"$label $(mib "$(cat "$work/m.$p.$label")")"
+		done
+		printf '    %-14s%s\n' "$p:" "$line"
 	done
-	printf '  %-8s%s\n' "$p:" "$line"
-done
+}
+
+# target LABEL VALUE SHOWN OP LIMIT [LIMIT_SHOWN]: PASS or MISS (a timing never fails the run)
+: >"$work/targets"
+target() {
+	local res line limit=${6:-$5}
+	res=$(awk -v v="$2" -v op="$4" -v l="$5" 'BEGIN {
+		print ((op == "<=" ? v <= l : op == ">=" ? v >= l : v < l) ? "PASS" : "MISS") }')
+	line=$(printf '%-52s %9s   target %2s %-7s %s' "$1" "$3" "$4" "$limit" "$res")
+	echo "  $line"
+	echo "$line" >>"$work/targets"
+}
+
+section() {
+	section_t0=$SECONDS
+	echo
+	echo "== $1: $2"
+}
+section_end() { echo "  ($1: $((SECONDS - section_t0)) s)"; }
+
+# spread N FILE_SIZE: N page offsets spread over a file, the last page too
+spread() { awk -v n="$1" -v s="$2" 'BEGIN { p = int(s / 4096); for (i = 0; i < n; i++) printf "%d ", int(i * p / n) * 4096; print (p - 1) * 4096 }'; }
+# check_pages DUMP SOURCE OFFSET...: libkdumpfile reads the pages back
+check_pages() {
+	if [ -z "$py" ]; then
+		echo "not read back (no libkdumpfile: /usr/bin/python3 with python3-libkdumpfile)"
+		return 0
+	fi
+	local dump=$1 src=$2
+	shift 2
+	if "$py" "$work/check-kdump.py" "$dump" "$src" "$@" >&2; then
+		echo "libkdumpfile read $# pages back: ok"
+	else
+		echo "libkdumpfile read $# pages back: WRONG"
+		return 1
+	fi
+}
+
+# ---- elf: a file and a pipe, against cat ----
+c_elf_file() {
+	R vmc-seg "$bin/vmc-seg" --phys 0x100000 "$img" </dev/null |
+		R vmc-pack "$bin/vmc-pack" -o "$out"
+}
+c_cat_file() { R cat cat "$img" >"$out"; }
+# shellcheck disable=SC2002 # the bytes must arrive on a pipe
+c_elf_pipe() {
+	cat "$img" | R vmc-seg "$bin/vmc-seg" --phys 0 - |
+		R vmc-pack "$bin/vmc-pack" -o "$out"
+}
+# shellcheck disable=SC2002
+c_cat_pipe() { cat "$img" | R cat cat >"$out"; }
+# An ELF dump ends with its segment's bytes: compare them with the source.
+check_elf() { # WHAT
+	if tail -c "$size" "$out" | cmp -s - "$img"; then
+		echo "  check ${1//_/ }: the dump ends with IMG's bytes (cmp): ok"
+	else
+		echo "  check ${1//_/ }: the dump's data differs from IMG"
+		return 1
+	fi
+}
+
+if wants elf; then
+	section elf "IMG packed to ELF from a file and from a pipe, against copying the same bytes"
+	if ! room "$size"; then
+		echo "  skipped: $(($(free_bytes) >> 20)) MiB free, the output needs $(((size >> 20) + 256)) MiB"
+	else
+		CMD[elf_file]=c_elf_file CHECK[elf_file]="check_elf file"
+		CMD[cat_file]=c_cat_file
+		CMD[elf_pipe]=c_elf_pipe CHECK[elf_pipe]="check_elf pipe"
+		CMD[cat_pipe]=c_cat_pipe
+		group elf_file cat_file elf_pipe cat_pipe
+		header "time / reference's"
+		row elf_file "vmc-seg IMG | vmc-pack -o OUT" "$size" "$(ratio elf_file cat_file)"
+		row cat_file "  reference: cat IMG > OUT" "$size" ref
+		row elf_pipe "cat IMG | vmc-seg - | vmc-pack -o OUT" "$size" "$(ratio elf_pipe cat_pipe)"
+		row cat_pipe "  reference: cat IMG | cat > OUT" "$size" ref
+		r=$(ratio elf_file cat_file)
+		target "elf: from a file, time / cat's" "$r" "$r" "<=" 1.1
+		r=$(ratio elf_pipe cat_pipe)
+		target "elf: from a pipe, time / cat's" "$r" "$r" "<=" 1.2
+		per_program elf_file elf_pipe
+	fi
+	section_end elf
+fi
+
+# ---- filters: what vmc-note and vmc-prstatus add to a pipeline ----
+fsize=$((4 * size))
+fdry=
+c_filters_pack() {
+	if [ -n "$fdry" ]; then
+		R vmc-pack "$bin/vmc-pack" --dry-run >/dev/null
+	else
+		R vmc-pack "$bin/vmc-pack" -o "$out"
+	fi
+}
+c_filters_base() {
+	"$tool" gen "$fsize" "$seed" 2>/dev/null | R vmc-seg "$bin/vmc-seg" --phys 0 - |
+		c_filters_pack
+}
+c_filters_all() {
+	"$tool" gen "$fsize" "$seed" 2>/dev/null | R vmc-seg "$bin/vmc-seg" --phys 0 - |
+		R vmc-note "$bin/vmc-note" --vmcoreinfo "$vmcoreinfo" --annotation bench=1 |
+		R vmc-prstatus "$bin/vmc-prstatus" --cpu 0 --pid 1 rip=0xffffffff81001234 rsp=0xffffc90000003e58 |
+		c_filters_pack
+}
+c_filters_cat() {
+	if [ -n "$fdry" ]; then
+		"$tool" gen "$fsize" "$seed" 2>/dev/null | R cat cat >/dev/null
+	else
+		"$tool" gen "$fsize" "$seed" 2>/dev/null | R cat cat >"$out"
+	fi
+}
+check_filters() {
+	if tail -c "$fsize" "$out" | cmp -s - <("$tool" gen "$fsize" "$seed" 2>/dev/null); then
+		echo "  check: the dump through every program ends with GEN's bytes (cmp): ok"
+	else
+		echo "  check: the dump through every program differs from GEN's bytes"
+		return 1
+	fi
+}
+
+if wants filters; then
+	if room "$fsize"; then
+		how="ELF to a file"
+		CHECK[filters_all]=check_filters
+	else
+		fdry=1
+		how="vmc-pack --dry-run for both, the reference to /dev/null (a $(human "$fsize") dump needs $(((fsize >> 20) + 256)) MiB free, there are $(($(free_bytes) >> 20)))"
+	fi
+	section filters "GEN, $(human "$fsize") generated on a pipe, through vmc-seg - | vmc-pack, then with vmc-note and vmc-prstatus in between; $how"
+	CMD[filters_base]=c_filters_base CMD[filters_all]=c_filters_all CMD[filters_cat]=c_filters_cat
+	group filters_base filters_all filters_cat
+	header "time / reference's"
+	row filters_base "GEN | vmc-seg - | vmc-pack" "$fsize" "$(ratio filters_base filters_cat) (the base)"
+	row filters_all "GEN | vmc-seg - | note | prstatus | pack" "$fsize" "$(ratio filters_all filters_base) of the base"
+	row filters_cat "  reference: GEN | cat > ${fdry:+/dev/null}${fdry:-OUT}" "$fsize" ref
+	pct=$(awk -v a="$(median filters_all)" -v b="$(median filters_base)" 'BEGIN { printf "%.1f", (a / b - 1) / 2 * 100 }')
+	target "filters: time each filter adds (of 2), % of the base" "$pct" "${pct}%" "<=" 3
+	per_program filters_base filters_all
+	section_end filters
+fi
+
+# ---- kdump: vmc-pack against the codec's own limit and command-line tool ----
+# c_limit KEY CODEC LEVEL: the page loop of bench-codec; its time is the loop's
+c_limit() {
+	R bench-codec "$codec_tool" "$2" "$3" "$img" >"$work/limit.$1" &&
+		awk '{ printf "%.0f\n", $1 * 1e9 }' "$work/limit.$1" >"$work/inner"
+}
+# c_kdump KEY CODEC LEVEL THREADS (LEVEL - : the codec has none)
+c_kdump() {
+	local -a level=()
+	[ "$3" = - ] || level=(--level "$3")
+	R vmc-seg "$bin/vmc-seg" --phys 0 "$img" </dev/null |
+		R vmc-pack "$bin/vmc-pack" --format kdump --compress "$2" "${level[@]}" \
+			--dump-level 1 --threads "$4" --json -o "$out" >"$work/json.$1"
+}
+# c_tool TOOL ARG...: the command-line tool on IMG
+c_tool() { R "$1" "$@" -c "$img" >"$out"; }
+check_kdump() { # KEY SHOWN
+	local stored limit same msg
+	stored=$(sed -n 's/.*"compressed_size": \([0-9]*\).*/\1/p' "$work/json.$1")
+	limit=$(awk '{ print $2 }' "$work/limit.$1")
+	if [ "$stored" = "$limit" ]; then
+		same="as many as the limit loop's"
+	else
+		same="the limit loop's $limit: NOT the same pages (the comparison is not like for like)"
+	fi
+	# shellcheck disable=SC2046 # offsets, one word each
+	if msg=$(check_pages "$out" "$img" $(spread 64 "$size")); then
+		echo "  check $2: $stored bytes of pages, $same; $msg"
+	else
+		echo "  check $2: $msg"
+		return 1
+	fi
+}
+
+# codec level shown-name library tools (a tool: its words joined by ':')
+kdump_specs=("zlib 6 zlib-6 libz gzip:-6" "zlib 1 zlib-1 libz gzip:-1"
+	"lzo - lzo liblzo2 lzop:-1" "snappy - snappy libsnappy"
+	"zstd 1 zstd-1 libzstd zstd:-q:-1:-T1 zstd:-q:-1:-T2")
+declare -A TOOLS=()
+if wants kdump; then
+	section kdump "IMG packed to the kdump-compressed format (dump level 1: zero pages left out), against the codec library's own limit"
+	if ! room "$((size + size / 8))"; then
+		echo "  skipped: $(($(free_bytes) >> 20)) MiB free, the outputs need $(((size + size / 8 + (256 << 20)) >> 20)) MiB"
+	else
+		echo "  limit: bench-codec compresses each page of IMG alone with the calls vmc-pack makes, on one thread,"
+		echo "  zero pages skipped, and times that loop only (IMG is read outside it).  vmc-pack: vmc-seg --phys 0 IMG"
+		echo "  | vmc-pack --format kdump --compress C [--level N] --dump-level 1 --threads T -o OUT."
+		echo "  MB/s: IMG's bytes, zero pages included.  The command-line tools compress IMG as one stream:"
+		echo "  their sizes are for scale, not like for like."
+		for spec in "${kdump_specs[@]}"; do
+			read -r codec level shown lib tools <<<"$spec"
+			key=${shown//-/}
+			CMD[lim_$key]="c_limit $key $codec ${level/-/0}"
+			CMD[t1_$key]="c_kdump $key $codec $level 1" CHECK[t1_$key]="check_kdump $key $shown"
+			CMD[t2_$key]="c_kdump $key $codec $level 2"
+			names=("lim_$key" "t1_$key" "t2_$key")
+			for t in $tools; do
+				prog=${t%%:*}
+				if command -v "$prog" >/dev/null; then
+					name=cli_${t//[:-]/}
+					CMD[$name]="c_tool ${t//:/ }"
+					names+=("$name")
+					TOOLS[$key]+=" $name"
+				else
+					echo "  note: $prog is not installed (Debian package $prog): '${t//:/ }' skipped"
+				fi
+			done
+			group "${names[@]}"
+		done
+		echo
+		header "size; speed"
+		for spec in "${kdump_specs[@]}"; do
+			read -r codec level shown lib tools <<<"$spec"
+			key=${shown//-/}
+			row "lim_$key" "$(printf '%-7s limit: %s page loop' "$shown" "$lib")" "$size" \
+				"$(human "$(awk '{ print $2 }' "$work/limit.$key")") of pages"
+			row "t1_$key" "        vmc-pack --threads 1" "$size" \
+				"$(human "$(out_size "t1_$key")"); $(speed "t1_$key" "lim_$key") x limit"
+			row "t2_$key" "        vmc-pack --threads 2" "$size" \
+				"$(human "$(out_size "t2_$key")"); $(speed "t2_$key" "t1_$key") x t1"
+			for name in ${TOOLS[$key]:-}; do
+				title=${CMD[$name]#c_tool }
+				row "$name" "        ${title/-q /}" "$size" "$(human "$(out_size "$name")")"
+			done
+		done
+		echo
+		for spec in "${kdump_specs[@]}"; do
+			read -r codec level shown lib tools <<<"$spec"
+			key=${shown//-/}
+			r=$(speed "t1_$key" "lim_$key")
+			target "kdump $shown: --threads 1 speed / limit's" "$r" "$r" ">=" 0.85
+			r=$(speed "t2_$key" "t1_$key")
+			target "kdump $shown: --threads 2 speed / --threads 1's" "$r" "$r" ">=" 1.6
+		done
+		echo "  peak RSS per program (largest over the runs):"
+		for spec in "${kdump_specs[@]}"; do
+			read -r codec level shown lib tools <<<"$spec"
+			key=${shown//-/}
+			printf '    %-8s vmc-seg %s, vmc-pack --threads 1 %s, --threads 2 %s\n' "$shown:" \
+				"$(mib "$(rss_of "t2_$key" vmc-seg)")" "$(mib "$(rss_of "t1_$key" vmc-pack)")" \
+				"$(mib "$(rss_of "t2_$key" vmc-pack)")"
+		done
+	fi
+	section_end kdump
+fi
+
+# ---- holes: a sparse file against a dense one with the same data ----
+hsize=$((16 * size))
+sparse=$work/sparse
+# IMG in 4 pieces: at the start, at 5/16 and 10/16 of the file, and at its end
+# shellcheck disable=SC2017 # whole pages
+hpiece=$((size / page / 4 * page))
+hlen=("$hpiece" "$hpiece" "$hpiece" $((size - 3 * hpiece)))
+himg=(0 "$hpiece" $((2 * hpiece)) $((3 * hpiece)))
+hoff=(0 $((hsize * 5 / 16 / page * page)) $((hsize * 10 / 16 / page * page)) $((hsize - size + 3 * hpiece)))
+# c_holes elf|kdump sparse|dense
+c_holes() {
+	local src=$img
+	local -a format=()
+	[ "$2" = sparse ] && src=$sparse
+	[ "$1" = kdump ] && format=(--format kdump --compress zlib --dump-level 1)
+	R vmc-seg "$bin/vmc-seg" --phys 0 "$src" </dev/null |
+		R vmc-pack "$bin/vmc-pack" "${format[@]}" -o "$out"
+}
+check_holes_elf() {
+	local data i
+	data=$(($(stat -c %s "$out") - hsize))
+	for i in 0 1 2 3; do
+		if ! cmp -s -i "$((data + hoff[i])):${himg[i]}" -n "${hlen[i]}" "$out" "$img"; then
+			echo "  check sparse ELF: piece $i differs from IMG's bytes"
+			return 1
+		fi
+	done
+	if ! cmp -s -i "$((data + hlen[0])):0" -n "$MiB" "$out" /dev/zero; then
+		echo "  check sparse ELF: a hole does not read as zeros"
+		return 1
+	fi
+	echo "  check sparse ELF: the 4 pieces hold IMG's bytes, a hole reads as zeros (cmp): ok"
+}
+check_holes_kdump() { # sparse|dense
+	local msg src=$img
+	local -a offs
+	if [ "$1" = sparse ]; then
+		src=$sparse
+		for i in 0 1 2 3; do
+			offs+=("${hoff[i]}" $((hoff[i] + hlen[i] - page)))
+			[ "$i" = 3 ] || offs+=($((hoff[i] + hlen[i])) $(((hoff[i] + hlen[i] + hoff[i + 1]) / 2 / page * page)))
+		done
+	else
+		read -ra offs <<<"$(spread 64 "$size")"
+	fi
+	if msg=$(check_pages "$out" "$src" "${offs[@]}"); then
+		echo "  check $1 kdump: $msg"
+	else
+		echo "  check $1 kdump: $msg"
+		return 1
+	fi
+}
+
+if wants holes; then
+	section holes "SPARSE, a $(human "$hsize") sparse file holding IMG in 4 pieces, against IMG itself (the same $(human "$size") of data)"
+	# the ELF dump of SPARSE may have no holes: room for all of it
+	if ! room $((size + hsize + size)); then
+		echo "  skipped: $(($(free_bytes) >> 20)) MiB free, needs $(((size + hsize + size + (256 << 20)) >> 20)) MiB (SPARSE's data, its ELF dump written out whole)"
+	else
+		truncate -s "$hsize" "$sparse"
+		for i in 0 1 2 3; do
+			dd if="$img" of="$sparse" bs=1M iflag=skip_bytes,count_bytes oflag=seek_bytes \
+				skip="${himg[i]}" seek="${hoff[i]}" count="${hlen[i]}" conv=notrunc status=none
+		done
+		echo "  SPARSE: $(human "$(stat -c %s "$sparse")"), $(human "$(du --block-size=1 "$sparse" | cut -f1)") allocated (du);" \
+			"IMG's quarters at its start, at 5/16 and 10/16 of it and at its end"
+		echo "  commands: vmc-seg --phys 0 SPARSE|IMG </dev/null | vmc-pack [--format kdump --compress zlib --dump-level 1] -o OUT"
+		CMD[h_elf_sparse]="c_holes elf sparse" CHECK[h_elf_sparse]=check_holes_elf
+		CMD[h_elf_dense]="c_holes elf dense" CHECK[h_elf_dense]="check_elf dense_ELF"
+		CMD[h_kd_sparse]="c_holes kdump sparse" CHECK[h_kd_sparse]="check_holes_kdump sparse"
+		CMD[h_kd_dense]="c_holes kdump dense" CHECK[h_kd_dense]="check_holes_kdump dense"
+		group h_elf_sparse h_elf_dense h_kd_sparse h_kd_dense
+		header "output: size, allocated"
+		for name in h_elf_sparse h_elf_dense h_kd_sparse h_kd_dense; do
+			case $name in
+			h_elf*) title="ELF" ;;
+			*) title="kdump zlib" ;;
+			esac
+			bytes=$size
+			case $name in
+			*sparse) title+=" SPARSE" bytes=$hsize ;;
+			*) title+=" IMG (dense)" ;;
+			esac
+			row "$name" "$title" "$bytes" "$(human "$(out_size "$name")"), $(human "$(out_alloc "$name")")"
+		done
+		echo "  time SPARSE / IMG for the same data: ELF $(ratio h_elf_sparse h_elf_dense)x, kdump $(ratio h_kd_sparse h_kd_dense)x" \
+			"(1.00: holes cost nothing); MB/s counts SPARSE's $(human "$hsize")"
+		per_program h_elf_sparse h_elf_dense h_kd_sparse h_kd_dense
+		rm -f "$sparse"
+	fi
+	section_end holes
+fi
+
+# ---- rss: peak RSS by memory size ----
+# c_rss elf|kdump N: N times IMG's size of zero-heavy data through every
+# program; the ELF dump is not written (its writer's RSS with a file is in
+# filters and holes), the kdump one is (--dry-run would skip its page work)
+c_rss() {
+	local bytes=$(($2 * size))
+	local -a pack=(--dry-run)
+	[ "$1" = kdump ] && pack=(--format kdump -o "$out")
+	"$tool" gen "$bytes" "$seed" 96 2>/dev/null | R vmc-seg "$bin/vmc-seg" --phys 0 - |
+		R vmc-note "$bin/vmc-note" --vmcoreinfo "$vmcoreinfo" --annotation bench=1 |
+		R vmc-prstatus "$bin/vmc-prstatus" --cpu 0 --pid 1 rip=0xffffffff81001234 rsp=0xffffc90000003e58 |
+		R vmc-pack "$bin/vmc-pack" "${pack[@]}" >/dev/null
+}
+
+if wants rss; then
+	section rss "peak RSS of each program at 1, 2, 4 and 8 x $(human "$size") of memory; one run each"
+	echo "  GEN (96% zero pages) | vmc-seg --phys 0 - | vmc-note ... | vmc-prstatus ... | vmc-pack, ELF --dry-run (no dump"
+	echo "  written: the ELF writer's RSS is in filters and holes), kdump (zlib) to a file"
+	if ! room "$size"; then
+		echo "  skipped: $(($(free_bytes) >> 20)) MiB free, the kdump dumps need $(((size + (256 << 20)) >> 20)) MiB"
+	else
+		printf '  %-10s %-7s %10s %10s %13s %10s %8s\n' memory format vmc-seg vmc-note vmc-prstatus vmc-pack "time s"
+		for fmt in elf kdump; do
+			for n in 1 2 4 8; do
+				CMD[rss_${fmt}_$n]="c_rss $fmt $n"
+				measure "rss_${fmt}_$n"
+				printf '  %-10s %-7s %10s %10s %13s %10s %8.2f\n' "$(human $((n * size)))" "$fmt" \
+					"$(mib "$(rss_of "rss_${fmt}_$n" vmc-seg)")" "$(mib "$(rss_of "rss_${fmt}_$n" vmc-note)")" \
+					"$(mib "$(rss_of "rss_${fmt}_$n" vmc-prstatus)")" "$(mib "$(rss_of "rss_${fmt}_$n" vmc-pack)")" \
+					"$(median "rss_${fmt}_$n")"
+			done
+		done
+		pages=$((7 * size / page))
+		for fmt in elf kdump; do
+			line=
+			for label in vmc-seg vmc-note vmc-prstatus vmc-pack; do
+				line+=${line:+, }$(awk -v a="$(rss_of "rss_${fmt}_1" "$label")" -v b="$(rss_of "rss_${fmt}_8" "$label")" \
+					-v p="$pages" -v l="$label" 'BEGIN { printf "%s %.1f", l, (b - a) * 1024 / p }')
+			done
+			echo "  growth from 1 to 8 x, bytes per 4 KiB page, $fmt: $line"
+		done
+		for fmt in elf kdump; do
+			k=$(peak "rss_${fmt}_4")
+			target "rss: largest peak RSS at $(human $((4 * size))), $fmt" "$k" "$(mib "$k")" "<" 65536 "64 MiB"
+		done
+	fi
+	section_end rss
+fi
+
+# ---- summary ----
+echo
+echo "== targets (timings are not tests: a MISS never fails the run)"
+if [ -s "$work/targets" ]; then
+	sed 's/^/  /' "$work/targets"
+	awk '{ n[$NF]++ } END { printf "  %d PASS, %d MISS\n", n["PASS"], n["MISS"] }' "$work/targets"
+else
+	echo "  none measured"
+fi
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "elapsed: $((SECONDS / 60)) min $((SECONDS % 60)) s (BENCH_GB=$gb BENCH_RUNS=$runs BENCH_BUDGET=$budget)"
