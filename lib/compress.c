@@ -52,7 +52,7 @@ struct kdl_compressor {
 
 /* A page is zero when its first word is and every word equals the next:
  * memcmp runs at memory speed where a byte loop would not. */
-static bool all_zero(const uint8_t *p, size_t n)
+bool kdl_page_is_zero(const uint8_t *p, size_t n)
 {
 	static const uint8_t zero8[8];
 
@@ -67,7 +67,7 @@ static void compress_batch(struct kdl_compressor *c, struct batch *b,
 		uint8_t *out = b->out + (size_t)i * c->bound;
 		size_t size;
 
-		b->zero[i] = c->exclude_zero && all_zero(in, c->page_size);
+		b->zero[i] = c->exclude_zero && kdl_page_is_zero(in, c->page_size);
 		if (b->zero[i])
 			continue;
 		size = c->codec->compress(state, in, c->page_size, out, c->bound);
@@ -164,7 +164,6 @@ uint8_t *kdl_compressor_page(struct kdl_compressor *c, uint64_t pfn)
 	}
 	b->state = FILLING;
 	page = b->in + (size_t)b->n * c->page_size;
-	memset(page, 0, c->page_size);
 	b->pfn[b->n++] = pfn;
 	return page;
 }

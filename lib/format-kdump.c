@@ -4,7 +4,11 @@
  *
  * The descriptors come before the pages but their number is known only at
  * the end of a stream, so compressed pages go to a scratch file first and
- * are copied after the descriptors when everything is known. */
+ * are copied after the descriptors when everything is known.
+ *
+ * A page a segment covers only in part may get its other bytes from a
+ * segment that comes later, in any order: such pages are kept aside and
+ * merged at the end. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -30,13 +34,18 @@ struct kd_page {
 	uint32_t flags;
 };
 
+struct partial {
+	uint64_t pfn;
+	uint8_t *data; /* zero where no segment put bytes */
+};
+
 struct kdump_priv {
 	kdl_ctx *ctx;
 	uint32_t page;
 	unsigned shift;
 	struct kdl_compressor *comp;
-	uint8_t *cur; /* the page being filled */
-	uint64_t cur_pfn;
+	struct partial *partials; /* the last one is being filled */
+	size_t npartials, partials_cap;
 	int scratch;
 	uint64_t scratch_len;
 	uint8_t *wbuf;
@@ -150,20 +159,27 @@ static int kdump_segment_begin(struct kdl_writer_state *ws)
 	return priv->comp ? 0 : kdump_setup(ws);
 }
 
-/* The page holding addr, opened (zero-filled) if it is not the current
- * one.  Segments sharing a page arrive one after the other and fill it
- * together. */
-static uint8_t *page_at(struct kdump_priv *priv, uint64_t addr)
+/* The partial page at pfn, kept aside: the last one if it is that page,
+ * else a new one. */
+static uint8_t *partial_page(struct kdump_priv *priv, uint64_t pfn)
 {
-	uint64_t pfn = addr >> priv->shift;
+	struct partial *p = priv->npartials ? &priv->partials[priv->npartials - 1] : NULL;
 
-	if (!priv->cur || priv->cur_pfn != pfn) {
-		priv->cur = kdl_compressor_page(priv->comp, pfn);
-		priv->cur_pfn = pfn;
-	}
-	return priv->cur;
+	if (p && p->pfn == pfn)
+		return p->data;
+	if (kdl_grow(priv->ctx, &priv->partials, &priv->partials_cap,
+	             priv->npartials, sizeof(*p)))
+		return NULL;
+	p = &priv->partials[priv->npartials];
+	p->pfn = pfn;
+	p->data = kdl_alloc(priv->ctx, priv->page);
+	if (!p->data)
+		return NULL;
+	priv->npartials++;
+	return p->data;
 }
 
+/* Data (or zeros, buf NULL) at the segment's current address. */
 static int fill(struct kdl_writer_state *ws, const uint8_t *buf, uint64_t n)
 {
 	struct kdump_priv *priv = ws->priv;
@@ -171,28 +187,35 @@ static int fill(struct kdl_writer_state *ws, const uint8_t *buf, uint64_t n)
 
 	while (n) {
 		uint32_t in = (uint32_t)(addr & (priv->page - 1));
+		uint64_t pfn = addr >> priv->shift;
 		uint64_t take = priv->page - in < n ? priv->page - in : n;
 		uint8_t *page;
 
 		/* whole zero pages, left out anyway: a run, never touched */
-		if (!buf && !in && n >= priv->page && ws->dump->dump_level & 1 &&
-		    !(priv->cur && priv->cur_pfn == addr >> priv->shift)) {
+		if (!buf && !in && n >= priv->page && ws->dump->dump_level & 1) {
 			uint64_t pages = n >> priv->shift;
 
-			if (kdl_compressor_zero_run(priv->comp, addr >> priv->shift, pages))
+			if (kdl_compressor_zero_run(priv->comp, pfn, pages))
 				return -1;
-			priv->cur = NULL;
 			addr += pages << priv->shift;
 			n -= pages << priv->shift;
 			continue;
 		}
-		page = page_at(priv, addr);
+		if (take == priv->page) {
+			page = kdl_compressor_page(priv->comp, pfn);
+			if (page && buf)
+				memcpy(page, buf, take);
+			else if (page)
+				memset(page, 0, take);
+		} else {
+			page = partial_page(priv, pfn);
+			if (page && buf)
+				memcpy(page + in, buf, take);
+		}
 		if (!page)
 			return -1;
-		if (buf) {
-			memcpy(page + in, buf, take);
+		if (buf)
 			buf += take;
-		}
 		addr += take;
 		n -= take;
 	}
@@ -221,6 +244,110 @@ static int by_pfn(const void *a, const void *b)
 	const struct kd_page *x = a, *y = b;
 
 	return (x->pfn > y->pfn) - (x->pfn < y->pfn);
+}
+
+/* Pages in the file in page order, as makedumpfile stores them, though
+ * partial pages were compressed last or segments came out of order. */
+static int reorder(struct kdl_writer_state *ws)
+{
+	struct kdump_priv *priv = ws->priv;
+	uint64_t end = 0, pos = 0;
+	bool sorted = true;
+	int fd;
+
+	for (size_t i = 0; i < priv->nentries && sorted; i++) {
+		const struct kd_page *p = &priv->pages[i];
+
+		if (p->off != ZERO_PAGE) {
+			sorted = p->off >= end;
+			end = p->off + p->size;
+		}
+	}
+	if (sorted)
+		return 0;
+	fd = kdl_out_scratch(ws->out);
+	if (fd < 0)
+		return -1;
+	for (size_t i = 0; i < priv->nentries; i++) {
+		struct kd_page *p = &priv->pages[i];
+
+		if (p->off == ZERO_PAGE)
+			continue;
+		if (p->size > WBUF_SIZE - priv->wfill) {
+			if (kdl_write_all(priv->ctx, fd, "scratch file", priv->wbuf, priv->wfill))
+				goto fail;
+			priv->wfill = 0;
+		}
+		if (pread(priv->scratch, priv->wbuf + priv->wfill, p->size,
+		          (off_t)p->off) != (ssize_t)p->size) {
+			kdl_err_sys(priv->ctx, "scratch file");
+			goto fail;
+		}
+		priv->wfill += p->size;
+		p->off = pos;
+		pos += p->size;
+	}
+	if (kdl_write_all(priv->ctx, fd, "scratch file", priv->wbuf, priv->wfill))
+		goto fail;
+	priv->wfill = 0;
+	close(priv->scratch);
+	priv->scratch = fd;
+	return 0;
+fail:
+	close(fd);
+	return -1;
+}
+
+static int partial_by_pfn(const void *a, const void *b)
+{
+	const struct partial *x = a, *y = b;
+
+	return (x->pfn > y->pfn) - (x->pfn < y->pfn);
+}
+
+/* The pages segments cover in part, each merged from all its parts (their
+ * bytes never overlap, so OR puts them together) and compressed. */
+static int merge_partials(struct kdl_writer_state *ws)
+{
+	struct kdump_priv *priv = ws->priv;
+	kdl_dump *dump = ws->dump;
+	const struct kdl_codec *codec = dump->codec;
+	size_t bound = codec->bound(priv->page);
+	uint8_t *out = kdl_alloc(dump->ctx, bound);
+	void *state = codec->new_state(dump->level);
+	int ret = 0;
+
+	if (!out || !state) {
+		free(out);
+		if (state)
+			codec->free_state(state);
+		return out ? kdl_err(dump->ctx, "cannot set up %s compression", codec->name) : -1;
+	}
+	if (priv->npartials)
+		qsort(priv->partials, priv->npartials, sizeof(*priv->partials), partial_by_pfn);
+	for (size_t i = 0; i < priv->npartials && !ret;) {
+		uint8_t *data = priv->partials[i].data;
+		struct kdl_page page = {.pfn = priv->partials[i].pfn, .count = 1};
+		size_t j = i + 1;
+
+		for (; j < priv->npartials && priv->partials[j].pfn == page.pfn; j++)
+			for (uint32_t k = 0; k < priv->page; k++)
+				data[k] |= priv->partials[j].data[k];
+		page.zero = dump->dump_level & 1 && kdl_page_is_zero(data, priv->page);
+		if (!page.zero) {
+			size_t size = codec->compress(state, data, priv->page, out, bound);
+
+			/* a page that does not shrink is stored raw */
+			page.size = size && size < priv->page ? (uint32_t)size : priv->page;
+			page.flags = page.size < priv->page ? codec->flag : 0;
+			page.data = page.flags ? out : data;
+		}
+		ret = take_page(priv, &page);
+		i = j;
+	}
+	free(out);
+	codec->free_state(state);
+	return ret;
 }
 
 /* Page frames the segments cover: one past the highest. */
@@ -444,14 +571,17 @@ static int kdump_finish(struct kdl_writer_state *ws)
 	int ret = -1;
 
 	if (kdl_dump_check(dump) || (!priv->comp && kdump_setup(ws)) ||
-	    kdl_compressor_flush(priv->comp) || flush_wbuf(priv))
+	    kdl_compressor_flush(priv->comp) || merge_partials(ws) ||
+	    flush_wbuf(priv))
 		return -1;
 	if (priv->nentries)
 		qsort(priv->pages, priv->nentries, sizeof(*priv->pages), by_pfn);
 	for (size_t i = 1; i < priv->nentries; i++)
 		if (priv->pages[i].pfn < priv->pages[i - 1].pfn + entry_pages(&priv->pages[i - 1]))
-			return kdl_err(dump->ctx, "page 0x%" PRIx64 " is shared by segments that are not next to each other in the stream",
+			return kdl_err(dump->ctx, "page 0x%" PRIx64 " is stored twice",
 			               priv->pages[i].pfn << priv->shift);
+	if (reorder(ws))
+		return -1;
 	if (layout(dump, priv->page, priv->npages, &l))
 		return -1;
 	head = kdl_alloc(dump->ctx, (1 + (size_t)l.sub_hdr_size) * priv->page);
@@ -533,6 +663,9 @@ static void kdump_free(struct kdl_writer_state *ws)
 	struct kdump_priv *priv = ws->priv;
 
 	kdl_compressor_free(priv->comp);
+	for (size_t i = 0; i < priv->npartials; i++)
+		free(priv->partials[i].data);
+	free(priv->partials);
 	/* the scratch descriptor is set once wbuf is */
 	if (priv->wbuf && priv->scratch >= 0)
 		close(priv->scratch);

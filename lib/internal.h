@@ -255,8 +255,8 @@ extern const struct kdl_codec kdl_codec_zstd;
 const struct kdl_codec *kdl_codec_find(const char *name);
 
 /* Pages compressed in order, on threads: kdl_compressor_page gives the
- * zero-filled buffer of the next page, which is complete when the next is
- * asked for or at the flush; the sink receives every page in order. */
+ * buffer of the next page, for the caller to fill whole before it asks
+ * for another or flushes; the sink receives every page in order. */
 struct kdl_page {
 	uint64_t pfn;
 	bool zero;      /* all zero, to be left out */
@@ -266,6 +266,7 @@ struct kdl_page {
 	const uint8_t *data;
 };
 typedef int kdl_page_sink(void *arg, const struct kdl_page *page);
+bool kdl_page_is_zero(const uint8_t *p, size_t n);
 struct kdl_compressor;
 struct kdl_compressor *kdl_compressor_new(kdl_ctx *ctx,
                                           const struct kdl_codec *codec,
