@@ -1,5 +1,5 @@
-/* arch.c, arch-x86_64.c, arch-aarch64.c: the register tables and the
- * NT_PRSTATUS layout they give. */
+/* arch.c and arch-*.c: the register tables and the NT_PRSTATUS layout
+ * they give. */
 #include <stdlib.h>
 
 #include "check.h"
@@ -119,6 +119,63 @@ static void test_layout(void)
 	CHECK(kdl_arch_reg(arm, "rip") == NULL);
 }
 
+/* Every architecture: the exact descriptor size gdb, eu-readelf and crash
+ * insist on, and where three registers sit (formats.md section 2). */
+static void test_every_arch(void)
+{
+	static const struct {
+		const char *name;
+		uint16_t machine;
+		bool big_endian;
+		uint32_t page_size, prstatus;
+		const char *uts;
+		const char *reg[3];
+		uint32_t at[3];
+	} t[] = {
+		{"x86_64", 62, false, 4096, 336, "x86_64",
+		 {"rip", "rsp", "gs"}, {112 + 16 * 8, 112 + 19 * 8, 112 + 26 * 8}},
+		{"aarch64", 183, false, 4096, 392, "aarch64",
+		 {"x0", "sp", "pstate"}, {112, 112 + 31 * 8, 112 + 33 * 8}},
+		/* psw, 16 general registers, 16 4-byte access registers */
+		{"s390x", 22, true, 4096, 336, "s390x",
+		 {"pswa", "a0", "orig_gpr2"}, {120, 256, 320}},
+		{"ppc64", 21, true, 65536, 504, "ppc64",
+		 {"nip", "link", "result"}, {112 + 32 * 8, 112 + 36 * 8, 112 + 43 * 8}},
+		{"ppc64le", 21, false, 65536, 504, "ppc64le",
+		 {"pc", "lr", "dsisr"}, {112 + 32 * 8, 112 + 36 * 8, 112 + 42 * 8}},
+		{"riscv64", 243, false, 4096, 376, "riscv64",
+		 {"pc", "ra", "t6"}, {112, 112 + 8, 112 + 31 * 8}},
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		const struct kdl_arch *arch = kdl_arch_find(t[i].name);
+
+		if (!CHECK(arch))
+			continue;
+		CHECK_EQ(arch->e_machine, t[i].machine);
+		CHECK_EQ(arch->big_endian, t[i].big_endian);
+		CHECK_EQ(arch->page_size, t[i].page_size);
+		CHECK_STR(arch->uts_machine, t[i].uts);
+		CHECK_EQ(kdl_prstatus_size(arch), t[i].prstatus);
+		for (size_t j = 0; j < 3; j++)
+			if (!CHECK_EQ(reg_at(arch, t[i].reg[j]), t[i].at[j]))
+				fprintf(stderr, "  %s %s\n", t[i].name, t[i].reg[j]);
+	}
+	CHECK_EQ(kdl_arch_reg(&kdl_arch_s390x, "a15")->size, 4);
+	CHECK_EQ(kdl_arch_reg(&kdl_arch_s390x, "r15")->size, 8);
+	CHECK_EQ(reg_at(&kdl_arch_s390x, "psw.addr"), reg_at(&kdl_arch_s390x, "pswa"));
+	CHECK_EQ(reg_at(&kdl_arch_s390x, "orig_r2"), 320);
+	CHECK_EQ(reg_at(&kdl_arch_ppc64, "or3"), 112 + 34 * 8);
+	CHECK_EQ(reg_at(&kdl_arch_ppc64, "cr"), 112 + 38 * 8);
+	CHECK_EQ(reg_at(&kdl_arch_riscv64, "x31"), reg_at(&kdl_arch_riscv64, "t6"));
+	CHECK_EQ(reg_at(&kdl_arch_riscv64, "fp"), 112 + 8 * 8);
+	CHECK(kdl_arch_reg(&kdl_arch_riscv64, "x0") == NULL);
+	check_table(&kdl_arch_riscv64, 32);
+	/* pt_regs has 44 slots of ELF_NGREG's 48: the rest stays zero */
+	CHECK_EQ(kdl_arch_ppc64.pr_reg_size, 48 * 8);
+	CHECK_EQ(kdl_arch_ppc64.regs[kdl_arch_ppc64.nregs - 1].offset, 43 * 8);
+}
+
 static void test_check(void)
 {
 	struct kdl_reg ok[] = {{"rip", 1}, {"RSP", 2}, {"fs.base", 3}};
@@ -136,8 +193,8 @@ static void test_check(void)
 	CHECK_STR(kdl_ctx_error(ctx), "register X30 is given twice (also as lr)");
 }
 
-/* A made-up big-endian machine with a 32-bit register, for the paths no
- * real table takes yet. */
+/* A made-up big-endian machine with a 32-bit register, small enough to
+ * check the encoding byte by byte. */
 static const struct kdl_reg_def narrow_regs[] = {
 	{"wide", 0, 8, false},
 	{"narrow", 8, 4, false},
@@ -256,6 +313,7 @@ int main(void)
 	test_names();
 	test_register_lists();
 	test_layout();
+	test_every_arch();
 	test_check();
 	test_narrow_and_big_endian();
 	test_encode();

@@ -1,0 +1,387 @@
+load helpers
+
+# vmc-pack --format kdump: makedumpfile's kdump-compressed format, judged
+# by check.py's own parser, libkdumpfile, drgn and crash, compared byte for
+# byte with makedumpfile's output, then its reports and its failures.
+
+# ---- every codec at dump levels 0 and 1 ----
+
+@test "no compression, dump level 0: every reader reads it back" {
+	check_spec kdump-none-0.spec
+}
+
+@test "no compression, dump level 1: every reader reads it back" {
+	check_spec kdump-none-1.spec
+}
+
+@test "zlib level 1, dump level 0: every reader reads it back" {
+	check_spec kdump-zlib-0.spec
+}
+
+@test "zlib and dump level by default (6 and 1): every reader reads it back" {
+	check_spec kdump-zlib-1.spec
+}
+
+@test "lzo, dump level 0: every reader reads it back" {
+	check_spec kdump-lzo-0.spec
+}
+
+@test "lzo on one thread, dump level 1: every reader reads it back" {
+	check_spec kdump-lzo-1.spec
+}
+
+@test "snappy on two threads, dump level 0: every reader reads it back" {
+	check_spec kdump-snappy-0.spec
+}
+
+@test "snappy, dump level 1: every reader reads it back" {
+	check_spec kdump-snappy-1.spec
+}
+
+@test "zstd level 19, dump level 0: every reader reads it back" {
+	check_spec kdump-zstd-0.spec
+}
+
+@test "zstd level -5, dump level 1: every reader reads it back" {
+	check_spec kdump-zstd-1.spec
+}
+
+@test "--page-size without PAGESIZE: 16 KiB blocks, every reader reads it back" {
+	check_spec kdump-page-size.spec
+}
+
+@test "64 CPUs: notes over several blocks, every reader reads them back" {
+	check_spec kdump-many-cpus.spec
+}
+
+@test "no CPU, no VMCOREINFO, 100 bytes: every reader reads it back" {
+	check_spec kdump-bare.spec
+}
+
+@test "zero blocks off page boundaries: every reader reads them back" {
+	check_spec kdump-zero-records.spec
+}
+
+@test "zero blocks off page boundaries, from files or as ZERO records: the same file" {
+	check_same_file kdump-zero-records.spec
+}
+
+@test "a sparse file: the same file as from its dense copy, every byte read back" {
+	truncate -s 8M sparse
+	head -c 10000 /dev/urandom | dd of=sparse bs=4096 seek=256 conv=notrunc status=none
+	head -c 5000 /dev/urandom | dd of=sparse bs=1 seek=$((0x400123)) conv=notrunc status=none
+	cat sparse >dense
+	for level in 0 1; do
+		for f in sparse dense; do
+			vmc-seg --phys 0x1000000 "$f" </dev/null |
+				SOURCE_DATE_EPOCH=1 vmc-pack --format kdump --dump-level "$level" -o "$f-$level"
+		done
+		run cmp "sparse-$level" "dense-$level"
+		assert_success
+	done
+	run "$SYSPY" -c 'import kdumpfile, sys
+k = kdumpfile.kdumpfile("sparse-1")
+sys.exit(bytes(k.read(kdumpfile.KDUMP_MACHPHYSADDR, 0x1000000, 8 << 20)) != open("dense", "rb").read())'
+	assert_success
+}
+
+@test "stream out of canonical order, segments sharing a page: every reader reads it back" {
+	check_spec kdump-reordered.spec
+}
+
+# ---- the flattened format ----
+
+# vmc-pack with SPEC's options, and more, on the stream of build_spec
+# --python.
+pack_spec() { # SPEC VMC-PACK OPTION...
+	local args
+	args=$(spec_fact "$1" pack-args)
+	mapfile -t args <<<"$args"
+	vmc-pack "${args[@]}" "${@:2}" <"${DUMP%/*}/stream.vmc"
+}
+
+@test "--flat -o FILE: check.py reassembles it, every reader reads it back" {
+	check_spec kdump-flat.spec
+}
+
+@test "-o -: makedumpfile -R reassembles the very file -o FILE writes" {
+	build_spec kdump-zlib-1.spec --python
+	pack_spec kdump-zlib-1.spec -o - >flat
+	run makedumpfile -R out <flat
+	assert_success
+	run cmp out "$DUMP"
+	assert_success
+}
+
+@test "--flat -o FILE writes what -o - writes, and crash reads it" {
+	build_spec kdump-lzo-0.spec --python
+	pack_spec kdump-lzo-0.spec -o - >flat
+	pack_spec kdump-lzo-0.spec --flat -o flat-file
+	run cmp flat flat-file
+	assert_success
+	run crash --osrelease flat-file
+	assert_success
+	assert_output "$(spec_fact kdump-lzo-0.spec osrelease)"
+}
+
+# ---- the same file every time ----
+
+@test "filters in another order, or check.py's own stream: the same file" {
+	check_same_file kdump-zstd-0.spec
+}
+
+@test "--threads 1, 2 and 4: the same file, and every reader reads it back" {
+	check_spec kdump-threads.spec
+	build_spec kdump-threads.spec --python
+	for threads in 1 2 4; do
+		pack_spec kdump-threads.spec --threads "$threads" -o "threads-$threads"
+		run cmp "threads-$threads" "$DUMP"
+		assert_success
+	done
+}
+
+# ---- makedumpfile, the reference writer ----
+
+# vmc-pack --format kdump --dump-level LEVEL with OPTIONS writes, byte for
+# byte, what makedumpfile FLAG -d LEVEL makes of this project's ELF dump of
+# the same stream, but for the utsname, which makedumpfile leaves empty
+# without VMCOREINFO (so the timestamp is 0 as well).
+same_as_makedumpfile() { # LEVEL FLAG|"" VMC-PACK OPTION...
+	local flag=()
+	[ -z "$2" ] || flag=("$2")
+	build_spec kdump-reference.spec --python
+	SOURCE_DATE_EPOCH=0 vmc-pack --format kdump --dump-level "$1" "${@:3}" \
+		-o "ours-$1" <"${DUMP%/*}/stream.vmc"
+	run makedumpfile "${flag[@]}" -d "$1" --message-level 1 "$DUMP" "theirs-$1"
+	assert_success
+	run cmp -n 390 -i 12:0 "theirs-$1" /dev/zero
+	assert_success
+	run cmp -n 12 "ours-$1" "theirs-$1"
+	assert_success
+	run cmp -i 402 "ours-$1" "theirs-$1"
+	assert_success
+}
+
+@test "zlib level 1 at dump levels 0 and 1: byte for byte makedumpfile -c" {
+	same_as_makedumpfile 0 -c --compress zlib --level 1
+	same_as_makedumpfile 1 -c --compress zlib --level 1
+}
+
+@test "lzo at dump levels 0 and 1: byte for byte makedumpfile -l" {
+	same_as_makedumpfile 0 -l --compress lzo
+	same_as_makedumpfile 1 -l --compress lzo
+}
+
+@test "no compression at dump levels 0 and 1: byte for byte makedumpfile without a codec" {
+	same_as_makedumpfile 0 '' --compress none
+	same_as_makedumpfile 1 '' --compress none
+}
+
+# ---- what vmc-pack reports ----
+
+# 10000 bytes of text at 1 MiB (three pages, the last one partial) and
+# 8192 zero bytes at 4 KiB (two zero pages), a CPU and 70 bytes of
+# VMCOREINFO: one block each for the header, the sub-header with the notes
+# and each bitmap, 5 page descriptors, then the pages.
+stats_stream() {
+	printf 'OSRELEASE=6.1.0\nPAGESIZE=4096\nSYMBOL(swapper_pg_dir)=ffffffff8260a000' >vmcoreinfo
+	head -c 10000 /dev/zero | tr '\0' Z >a
+	head -c 8192 /dev/zero >b
+	vmc-note --vmcoreinfo vmcoreinfo </dev/null |
+		vmc-seg --phys 0x100000 a |
+		vmc-seg --phys 0x1000 --virt 0xffff888000001000 b |
+		vmc-prstatus --cpu 0 --pid 1 rip=0x1 >stream
+	mkdir -p out
+}
+
+STATS_HEAD='Architecture:    x86_64
+Format:          kdump
+Segments:        2
+CPU contexts:    1
+Total memory:    18192 bytes (17.8 KiB)
+VMCOREINFO size: 70 bytes'
+SEGMENTS='Segment 0:       phys 0x1000 virt 0xffff888000001000 size 0x2000 (8.0 KiB)
+Segment 1:       phys 0x100000 virt 0x100000 size 0x2710 (9.8 KiB)'
+
+@test "--stats: raw pages, the zero pages left out for the shared one" {
+	stats_stream
+	run vmc-pack --format kdump --compress none -o out/vmcore --stats <stream
+	assert_success
+	# 16504 bytes before the data, the shared zero page, 3 pages
+	assert_output "$STATS_HEAD
+Estimated size:  41080 bytes (40.1 KiB)
+Actual size:     32888 bytes (32.1 KiB)
+Compression:     none
+Dump level:      1
+Pages:           5 total, 3 dumped, 2 excluded as zero
+Compressed size: 12288 bytes (12.0 KiB, ratio 0.675)
+$SEGMENTS"
+	run stat -c %s out/vmcore
+	assert_output 32888
+}
+
+@test "--stats at dump level 0: every page stored" {
+	stats_stream
+	run vmc-pack --format kdump --compress none --dump-level 0 -o out/vmcore --stats <stream
+	assert_success
+	assert_output "$STATS_HEAD
+Estimated size:  36984 bytes (36.1 KiB)
+Actual size:     36984 bytes (36.1 KiB)
+Compression:     none
+Dump level:      0
+Pages:           5 total, 5 dumped, 0 excluded as zero
+Compressed size: 20480 bytes (20.0 KiB, ratio 1.126)
+$SEGMENTS"
+}
+
+# --json of SPEC's stream: the codec, the levels, the pages, and as the
+# compressed size the bytes the page descriptors give (the shared zero
+# page aside).
+json_matches() { # SPEC LEVEL DUMP-LEVEL
+	local pages
+	build_spec "$1" --python
+	pages=$(spec_fact "$1" pages "$DUMP")
+	run pack_spec "$1" -o vmcore --json
+	assert_success
+	run "$SYSPY" -c 'import json, sys
+d = json.loads(sys.argv[1])
+print(d["compression"], d["level"], d["dump_level"], d["pages_total"], d["pages_dumped"],
+      d["pages_zero"], d["compressed_size"], d["actual_file_size"],
+      "%.6f" % (d["compressed_size"] / d["total_memory"]) == "%.6f" % d["compression_ratio"])' "$output"
+	assert_success
+	assert_output "$2 $3 $pages $(stat -c %s vmcore) True"
+}
+
+@test "--json: pages, zero pages and compressed size as the file has them" {
+	json_matches kdump-zlib-1.spec 'zlib 6' 1
+	json_matches kdump-zstd-0.spec 'zstd 19' 0
+	json_matches kdump-snappy-1.spec 'snappy 0' 1
+}
+
+# The seconds of the header's timestamp, and its microseconds.
+timestamp() { # FILE
+	od -An -td8 -j408 -N16 "$1" | xargs
+}
+
+@test "the timestamp: CRASHTIME, else SOURCE_DATE_EPOCH, else the time of writing" {
+	local before after
+	stats_stream
+	run bash -c 'SOURCE_DATE_EPOCH=1234567890 vmc-pack --format kdump -o out/epoch <stream'
+	assert_success
+	run timestamp out/epoch
+	assert_output '1234567890 0'
+	before=$(date +%s)
+	run bash -c 'SOURCE_DATE_EPOCH= vmc-pack --format kdump -o out/now <stream'
+	assert_success
+	after=$(date +%s)
+	run timestamp out/now
+	[ "${output% 0}" -ge "$before" ] && [ "${output% 0}" -le "$after" ]
+	# the file has no final newline
+	printf '\nCRASHTIME=1700000099\n' >>vmcoreinfo
+	vmc-note --vmcoreinfo vmcoreinfo </dev/null | vmc-seg --phys 0x100000 a >crash-stream
+	run bash -c 'SOURCE_DATE_EPOCH=1234567890 vmc-pack --format kdump -o out/crashtime <crash-stream'
+	assert_success
+	run timestamp out/crashtime
+	assert_output '1700000099 0'
+}
+
+# ---- failures: a message naming the problem, and no file ----
+
+# vmc-pack with OPTIONS on ./stream is a usage error: exit 2, MESSAGE, no file.
+refuses() { # MESSAGE VMC-PACK OPTION...
+	run vmc-pack -o out/vmcore "${@:2}" <stream
+	assert_failure 2
+	assert_output "vmc-pack: $1
+Try 'vmc-pack --help' for more information."
+	run ls -A out
+	assert_output ''
+}
+
+@test "unknown codec: usage error, the known ones listed" {
+	make_stream
+	refuses "--compress/--level: unknown compression 'lz4' (known: none zlib lzo snappy zstd)" \
+		--format kdump --compress lz4
+}
+
+@test "a level out of the codec's range: usage error, the range named" {
+	make_stream
+	refuses '--compress/--level: zlib levels are 1 to 9, not 0' --format kdump --level 0
+	refuses '--compress/--level: zlib levels are 1 to 9, not 10' --format kdump --compress zlib --level 10
+	refuses '--compress/--level: zstd levels are -131072 to 22, not 23' --format kdump --compress zstd --level 23
+	refuses '--compress/--level: zstd levels are -131072 to 22, not -131073' --format kdump --compress zstd --level -131073
+}
+
+@test "--level for a codec without levels: usage error" {
+	make_stream
+	refuses '--compress/--level: lzo has no compression levels' --format kdump --compress lzo --level 1
+	refuses '--compress/--level: snappy has no compression levels' --format kdump --level 1 --compress snappy
+	refuses '--compress/--level: none has no compression levels' --format kdump --compress none --level 6
+}
+
+@test "dump levels that need the kernel's page structures: usage error" {
+	make_stream
+	for level in 2 4 8 16 31; do
+		refuses "--dump-level: dump level $level: bits 2, 4, 8 and 16 (cache, private cache, user and free pages) need the kernel's page structures, which kdumpling cannot read; only 0 and 1 (zero pages) are supported" \
+			--format kdump --dump-level "$level"
+	done
+	refuses '--dump-level: dump levels are 0 to 31, not 32' --format kdump --dump-level 32
+	refuses '--dump-level: dump levels are 0 to 31, not -1' --format kdump --dump-level -1
+}
+
+@test "--page-size that is no page size, or too many threads: usage error" {
+	make_stream
+	refuses '--page-size: page size 5000 is not a power of two from 4096 to 262144' --format kdump --page-size 5000
+	refuses '--page-size: page size 2048 is not a power of two from 4096 to 262144' --format kdump --page-size 2048
+	refuses '--threads: 1025 threads is too many' --format kdump --threads 1025
+}
+
+@test "--page-size against PAGESIZE in the vmcoreinfo: exit 1, both named, no file" {
+	make_stream
+	run vmc-pack --format kdump --page-size 16384 -o out/vmcore <stream
+	assert_failure 1
+	assert_output 'vmc-pack: page size 16384 conflicts with PAGESIZE=4096 in the vmcoreinfo'
+	run ls -A out
+	assert_output ''
+}
+
+@test "truncated stream: exit 1, where it ends, no file" {
+	local size
+	make_stream
+	size=$(stat -c %s stream)
+	packs_truncated 100 'inside a record' --format kdump
+	packs_truncated 100000 'inside a record' --format kdump --compress lzo
+	packs_truncated $((size - 24)) 'without its end record' --format kdump --flat
+	packs_truncated $((size - 4)) 'inside its end record' --format kdump --compress none
+}
+
+@test "truncated stream with -o -: exit 1, and no end marker on stdout" {
+	make_stream
+	run bash -c "head -c 100000 stream | vmc-pack --format kdump -o - >flat"
+	assert_failure 1
+	assert_output 'vmc-pack: stdin: truncated stream: it ends inside a record (did a program before this one fail?)'
+	run bash -c 'tail -c 16 flat | od -An -tx1 | tr -d " \n"'
+	refute_output ffffffffffffffffffffffffffffffff
+}
+
+@test "the ELF format flattened: exit 1, no file" {
+	make_stream
+	run vmc-pack -o - <stream
+	assert_failure 1
+	assert_output 'vmc-pack: -: the elf format cannot be written to a pipe: its headers are written last; give a file name, or use the kdump format'
+	run vmc-pack --flat -o out/vmcore <stream
+	assert_failure 1
+	assert_output 'vmc-pack: out/vmcore: the elf format cannot be flattened: its headers are written last; give a file name, or use the kdump format'
+	run ls -A out
+	assert_output ''
+}
+
+@test "-o - to a terminal, or with --stats: usage error" {
+	make_stream
+	run script -qec "vmc-pack --format kdump -o - <stream 2>tty.err" /dev/null </dev/null
+	assert_failure 2
+	assert_output ''
+	assert_equal "$(cat tty.err)" "vmc-pack: refusing to write a dump to a terminal
+Try 'vmc-pack --help' for more information."
+	refuses '--stats and --json print to stdout, where -o - writes the dump' \
+		--format kdump -o - --stats
+}
