@@ -175,5 +175,6 @@ int kdl_ws_finish(struct kdl_writer_state *ws, struct kdl_stats *st)
 		ws->ops->stats(ws, st);
 	/* on a pipe the size is what was written, not the stream's */
 	st->actual_size = S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
+	st->written = 1;
 	return kdl_out_commit(ws->out);
 }

@@ -164,7 +164,8 @@ struct kdl_stats {
 	uint64_t total_memory;
 	uint64_t vmcoreinfo_size;
 	uint64_t estimated_size;
-	uint64_t actual_size; /* 0 until written */
+	uint64_t actual_size; /* 0 until written, or written to a pipe */
+	int written;          /* the dump was written, not only laid out */
 	/* kdump-compressed only; codec NULL otherwise */
 	const char *codec;
 	int level;

@@ -14,6 +14,7 @@ int kdl_stats_fill(kdl_dump *dump, const struct kdl_format_ops *ops,
 	st->total_memory = kdl_dump_total_memory(dump);
 	st->vmcoreinfo_size = dump->vmcoreinfo_len;
 	st->actual_size = 0;
+	st->written = 0;
 	st->codec = NULL;
 	st->level = st->dump_level = 0;
 	st->pages_total = st->pages_dumped = st->pages_zero = 0;
@@ -62,12 +63,17 @@ static void text(struct kdl_str *b, const kdl_dump *dump,
 		if (st->level)
 			kdl_str_add(b, " level %d", st->level);
 		kdl_str_add(b, "\nDump level:      %d\n", st->dump_level);
-		kdl_str_add(b, "Pages:           %" PRIu64 " total, %" PRIu64 " dumped, %" PRIu64 " excluded as zero\n",
-		            st->pages_total, st->pages_dumped, st->pages_zero);
-		kdl_str_add(b, "Compressed size: %" PRIu64 " bytes (%s, ratio %.3f)\n",
-		            st->compressed_size,
-		            kdl_human_size(st->compressed_size, human, sizeof(human)),
-		            ratio(st));
+		/* what compression gives is known only once it ran */
+		if (!st->written) {
+			kdl_str_add(b, "Pages:           %" PRIu64 " total\n", st->pages_total);
+		} else {
+			kdl_str_add(b, "Pages:           %" PRIu64 " total, %" PRIu64 " dumped, %" PRIu64 " excluded as zero\n",
+			            st->pages_total, st->pages_dumped, st->pages_zero);
+			kdl_str_add(b, "Compressed size: %" PRIu64 " bytes (%s, ratio %.3f)\n",
+			            st->compressed_size,
+			            kdl_human_size(st->compressed_size, human, sizeof(human)),
+			            ratio(st));
+		}
 	}
 	for (size_t i = 0; i < dump->nsegs; i++) {
 		const struct kdl_seg *s = &dump->segs[i];
@@ -94,14 +100,19 @@ static void json(struct kdl_str *b, const kdl_dump *dump,
 		kdl_str_add(b, "\"actual_file_size\": %" PRIu64 ", ", st->actual_size);
 	else
 		kdl_str_add(b, "\"actual_file_size\": null, ");
-	if (st->codec)
+	if (st->codec) {
 		kdl_str_add(b, "\"compression\": \"%s\", \"level\": %d, \"dump_level\": %d, "
-		            "\"pages_total\": %" PRIu64 ", \"pages_dumped\": %" PRIu64 ", "
-		            "\"pages_zero\": %" PRIu64 ", \"compressed_size\": %" PRIu64 ", "
-		            "\"compression_ratio\": %.6f, ",
-		            st->codec, st->level, st->dump_level, st->pages_total,
-		            st->pages_dumped, st->pages_zero, st->compressed_size,
-		            ratio(st));
+		            "\"pages_total\": %" PRIu64 ", ",
+		            st->codec, st->level, st->dump_level, st->pages_total);
+		if (st->written)
+			kdl_str_add(b, "\"pages_dumped\": %" PRIu64 ", \"pages_zero\": %" PRIu64 ", "
+			            "\"compressed_size\": %" PRIu64 ", \"compression_ratio\": %.6f, ",
+			            st->pages_dumped, st->pages_zero, st->compressed_size,
+			            ratio(st));
+		else
+			kdl_str_add(b, "\"pages_dumped\": null, \"pages_zero\": null, "
+			            "\"compressed_size\": null, \"compression_ratio\": null, ");
+	}
 	kdl_str_add(b, "\"segments\": [");
 	for (size_t i = 0; i < dump->nsegs; i++) {
 		const struct kdl_seg *s = &dump->segs[i];

@@ -234,6 +234,23 @@ Compressed size: 20480 bytes (20.0 KiB, ratio 1.126)
 $SEGMENTS"
 }
 
+@test "--dry-run: the pages, but no compression figures it has not measured" {
+	stats_stream
+	run vmc-pack --format kdump --compress none --dry-run <stream
+	assert_success
+	assert_output "$STATS_HEAD
+Estimated size:  41080 bytes (40.1 KiB)
+Compression:     none
+Dump level:      1
+Pages:           5 total
+$SEGMENTS"
+	run bash -c 'vmc-pack --format kdump --dry-run --json <stream'
+	assert_success
+	assert_output --partial '"pages_total": 5, "pages_dumped": null, "pages_zero": null, "compressed_size": null, "compression_ratio": null,'
+	run ls -A out
+	assert_output ''
+}
+
 # --json of SPEC's stream: the codec, the levels, the pages, and as the
 # compressed size the bytes the page descriptors give (the shared zero
 # page aside).
