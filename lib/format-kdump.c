@@ -179,11 +179,40 @@ static uint8_t *partial_page(struct kdump_priv *priv, uint64_t pfn)
 	return p->data;
 }
 
-/* Data (or zeros, buf NULL) at the segment's current address. */
-static int fill(struct kdl_writer_state *ws, const uint8_t *buf, uint64_t n)
+/* Where a segment's bytes come from: memory, the stream (read straight
+ * into the pages), or nowhere (zeros). */
+struct source {
+	const uint8_t *buf;
+	kdl_reader *r;
+};
+
+static int take_bytes(struct source *src, uint8_t *dst, size_t n)
+{
+	if (src->buf) {
+		memcpy(dst, src->buf, n);
+		src->buf += n;
+		return 0;
+	}
+	if (!src->r) {
+		memset(dst, 0, n);
+		return 0;
+	}
+	for (size_t got = 0; got < n;) {
+		long k = kdl_reader_read(src->r, dst + got, n - got);
+
+		if (k <= 0)
+			return -1;
+		got += (size_t)k;
+	}
+	return 0;
+}
+
+/* n bytes at the segment's current address. */
+static int fill(struct kdl_writer_state *ws, struct source *src, uint64_t n)
 {
 	struct kdump_priv *priv = ws->priv;
 	uint64_t addr = ws->seg->phys + ws->seg_filled;
+	bool zeros = !src->buf && !src->r;
 
 	while (n) {
 		uint32_t in = (uint32_t)(addr & (priv->page - 1));
@@ -192,7 +221,7 @@ static int fill(struct kdl_writer_state *ws, const uint8_t *buf, uint64_t n)
 		uint8_t *page;
 
 		/* whole zero pages, left out anyway: a run, never touched */
-		if (!buf && !in && n >= priv->page && ws->dump->dump_level & 1) {
+		if (zeros && !in && n >= priv->page && ws->dump->dump_level & 1) {
 			uint64_t pages = n >> priv->shift;
 
 			if (kdl_compressor_zero_run(priv->comp, pfn, pages))
@@ -201,21 +230,14 @@ static int fill(struct kdl_writer_state *ws, const uint8_t *buf, uint64_t n)
 			n -= pages << priv->shift;
 			continue;
 		}
-		if (take == priv->page) {
+		if (take == priv->page)
 			page = kdl_compressor_page(priv->comp, pfn);
-			if (page && buf)
-				memcpy(page, buf, take);
-			else if (page)
-				memset(page, 0, take);
-		} else {
+		else
 			page = partial_page(priv, pfn);
-			if (page && buf)
-				memcpy(page + in, buf, take);
-		}
-		if (!page)
+		/* a partial page is zero-filled already: zeros need no copy */
+		if (!page || ((take == priv->page || !zeros) &&
+		              take_bytes(src, page + in, (size_t)take)))
 			return -1;
-		if (buf)
-			buf += take;
 		addr += take;
 		n -= take;
 	}
@@ -225,12 +247,24 @@ static int fill(struct kdl_writer_state *ws, const uint8_t *buf, uint64_t n)
 static int kdump_segment_data(struct kdl_writer_state *ws, const void *buf,
                               size_t n)
 {
-	return fill(ws, buf, n);
+	struct source src = {.buf = buf};
+
+	return fill(ws, &src, n);
+}
+
+static int kdump_segment_read(struct kdl_writer_state *ws, kdl_reader *r,
+                              uint64_t n)
+{
+	struct source src = {.r = r};
+
+	return fill(ws, &src, n);
 }
 
 static int kdump_segment_zero(struct kdl_writer_state *ws, uint64_t n)
 {
-	return fill(ws, NULL, n); /* pages open zero-filled */
+	struct source zeros = {0};
+
+	return fill(ws, &zeros, n);
 }
 
 static int kdump_segment_end(struct kdl_writer_state *ws)
@@ -679,6 +713,7 @@ const struct kdl_format_ops kdl_format_kdump = {
 	.segment_begin = kdump_segment_begin,
 	.segment_data = kdump_segment_data,
 	.segment_zero = kdump_segment_zero,
+	.segment_read = kdump_segment_read,
 	.segment_end = kdump_segment_end,
 	.finish = kdump_finish,
 	.estimate = kdump_estimate,

@@ -128,6 +128,16 @@ void kdl_ws_copied(struct kdl_writer_state *ws, uint64_t n)
 	ws->seg_filled += n;
 }
 
+int kdl_ws_read(struct kdl_writer_state *ws, kdl_reader *r, uint64_t n)
+{
+	if (!ws->out || !ws->ops->segment_read)
+		return 0;
+	if (too_long(ws, n) || ws->ops->segment_read(ws, r, n))
+		return -1;
+	ws->seg_filled += n;
+	return 1;
+}
+
 int kdl_ws_zero(struct kdl_writer_state *ws, uint64_t n)
 {
 	if (too_long(ws, n) || (ws->out && ws->ops->segment_zero(ws, n)))

@@ -303,6 +303,10 @@ struct kdl_format_ops {
 	                    size_t n);
 	int (*segment_zero)(struct kdl_writer_state *ws, uint64_t n);
 	int (*segment_end)(struct kdl_writer_state *ws);
+	/* The next n bytes of the segment read straight from the stream into
+	 * the format's own buffers; optional. */
+	int (*segment_read)(struct kdl_writer_state *ws, kdl_reader *r,
+	                    uint64_t n);
 	/* Where the next segment byte goes in the file, for formats that
 	 * store segment data as it comes, so that it can be copied there
 	 * without passing through this process; optional. */
@@ -341,6 +345,9 @@ int kdl_ws_segment_end(struct kdl_writer_state *ws);
 int kdl_ws_dest(struct kdl_writer_state *ws, uint64_t n, struct kdl_fd *out,
                 loff_t *off);
 void kdl_ws_copied(struct kdl_writer_state *ws, uint64_t n);
+/* 1 when the format read the next n bytes from r itself, 0 when it does
+ * not read streams, -1 on failure. */
+int kdl_ws_read(struct kdl_writer_state *ws, kdl_reader *r, uint64_t n);
 
 int kdl_stats_fill(kdl_dump *dump, const struct kdl_format_ops *ops,
                    struct kdl_stats *st);

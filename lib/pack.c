@@ -177,6 +177,9 @@ static int data(struct packer *pk, uint64_t n)
 		kdl_ws_copied(&pk->ws, n);
 		return 0;
 	}
+	direct = kdl_ws_read(&pk->ws, pk->r, n);
+	if (direct)
+		return direct < 0 ? -1 : 0;
 	/* whole chunks: a pipe gives 64 KiB a read, and handing each on
 	 * would cost the format as many calls */
 	while (got > 0) {
