@@ -192,7 +192,9 @@ static int64_t emit_pipe(kdl_writer *w, int fd, const char *name)
 
 	if (pipe2(p, O_CLOEXEC))
 		return kdl_err_sys(ctx, "pipe");
-	/* a bigger pipe, fewer records; what it holds if that is refused */
+	/* bigger pipes, fewer records and context switches; what they hold
+	 * if that is refused */
+	fcntl(fd, F_SETPIPE_SZ, CHUNK);
 	fcntl(p[1], F_SETPIPE_SZ, CHUNK);
 	cap = fcntl(p[1], F_GETPIPE_SZ);
 	if (cap <= 0)
