@@ -281,3 +281,37 @@ Try 'vmc-pack --help' for more information."
 	run ls -A out
 	assert_output ''
 }
+
+# vmc-pack stopped by SIG while half of ./stream has come in and some
+# data is in the file it writes: no file in out/, not even a hidden one.
+killed_midway() { # SIG
+	local pid fd size=0
+	mkfifo fifo
+	vmc-pack -o out/vmcore <fifo &
+	pid=$!
+	exec 4>fifo
+	head -c 100000 stream >&4
+	for _ in $(seq 200); do
+		fd=$(find /proc/$pid/fd -lname '*/out/*' 2>/dev/null | head -n 1)
+		size=$( [ -n "$fd" ] && stat -L -c %s "$fd" 2>/dev/null || echo 0)
+		[ "$size" -gt 0 ] && break
+		sleep 0.05
+	done
+	kill -"$1" $pid
+	run wait $pid
+	exec 4>&-
+	assert_failure
+	[ "$size" -gt 0 ]
+	run ls -A out
+	assert_output ''
+}
+
+@test "killed by SIGTERM while writing: nothing left behind" {
+	make_stream
+	killed_midway TERM
+}
+
+@test "killed by SIGKILL while writing: nothing left behind" {
+	make_stream
+	killed_midway KILL
+}
