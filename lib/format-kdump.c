@@ -197,14 +197,7 @@ static int take_bytes(struct source *src, uint8_t *dst, size_t n)
 		memset(dst, 0, n);
 		return 0;
 	}
-	for (size_t got = 0; got < n;) {
-		long k = kdl_reader_read(src->r, dst + got, n - got);
-
-		if (k <= 0)
-			return -1;
-		got += (size_t)k;
-	}
-	return 0;
+	return kdl_reader_exact(src->r, dst, n);
 }
 
 /* n bytes at the segment's current address. */
@@ -407,7 +400,6 @@ struct kdump_layout {
 	uint64_t bitmap_off;
 	uint64_t desc_off;
 	uint64_t data_off;      /* the shared zero page, then the pages */
-	uint64_t npages;
 };
 
 static int layout(kdl_dump *dump, uint32_t page, uint64_t npages,
@@ -421,7 +413,6 @@ static int layout(kdl_dump *dump, uint32_t page, uint64_t npages,
 	l->bitmap_off = (1 + (uint64_t)l->sub_hdr_size) * page;
 	l->desc_off = l->bitmap_off + 2 * l->bitmap_len * page;
 	l->data_off = l->desc_off + DESC_SIZE * npages;
-	l->npages = npages;
 	return 0;
 }
 

@@ -353,6 +353,8 @@ int kdl_stats_fill(kdl_dump *dump, const struct kdl_format_ops *ops,
                    struct kdl_stats *st);
 
 kdl_ctx *kdl_writer_ctx(const kdl_writer *w);
+/* Exactly n bytes of the current payload. */
+int kdl_reader_exact(kdl_reader *r, void *buf, size_t n);
 /* Payload bytes from the reader's input straight to out: up to n of the
  * current record; fewer is a truncated stream. */
 int64_t kdl_reader_copy(kdl_reader *r, const struct kdl_fd *out, uint64_t n);

@@ -6,14 +6,11 @@
 
 #include "internal.h"
 
-#define CHUNK (1u << 20)
-
 struct packer {
 	kdl_dump *dump;
 	kdl_reader *r;
 	const char *input;
 	struct kdl_writer_state ws;
-	uint8_t *buf;
 };
 
 static int corrupt(struct packer *pk, const char *what)
@@ -146,18 +143,11 @@ static int read_u64(struct packer *pk, const struct kdl_record *rec,
                     uint64_t *v)
 {
 	uint8_t p[8];
-	size_t got = 0;
 
 	if (rec->length != sizeof(p))
 		return corrupt(pk, "record of the wrong size");
-	/* the payload may straddle two reads of the input */
-	while (got < sizeof(p)) {
-		long n = kdl_reader_read(pk->r, p + got, sizeof(p) - got);
-
-		if (n <= 0)
-			return -1;
-		got += (size_t)n;
-	}
+	if (kdl_reader_exact(pk->r, p, sizeof(p)))
+		return -1;
 	*v = kdl_get64le(p);
 	return 0;
 }
@@ -166,32 +156,25 @@ static int data(struct packer *pk, uint64_t n)
 {
 	struct kdl_fd out;
 	loff_t off;
-	int direct = kdl_ws_dest(&pk->ws, n, &out, &off);
-	long got = 1;
+	int done = kdl_ws_dest(&pk->ws, n, &out, &off);
 
-	if (direct < 0)
-		return -1;
-	if (direct) {
+	if (done > 0) {
+		/* straight into the file where it belongs */
 		if (kdl_reader_copy(pk->r, &out, n) < 0)
 			return -1;
 		kdl_ws_copied(&pk->ws, n);
 		return 0;
 	}
-	direct = kdl_ws_read(&pk->ws, pk->r, n);
-	if (direct)
-		return direct < 0 ? -1 : 0;
-	/* whole chunks: a pipe gives 64 KiB a read, and handing each on
-	 * would cost the format as many calls */
-	while (got > 0) {
-		size_t fill = 0;
-
-		while (fill < CHUNK &&
-		       (got = kdl_reader_read(pk->r, pk->buf + fill, CHUNK - fill)) > 0)
-			fill += (size_t)got;
-		if (got < 0 || (fill && kdl_ws_data(&pk->ws, pk->buf, fill)))
+	if (!done)
+		done = kdl_ws_read(&pk->ws, pk->r, n);
+	if (!done) {
+		/* only laid out (a dry run): the bytes count, nothing more */
+		if (kdl_reader_skip(pk->r))
 			return -1;
+		kdl_ws_copied(&pk->ws, n);
+		return 0;
 	}
-	return 0;
+	return done < 0 ? -1 : 0;
 }
 
 static int segment(struct packer *pk, const struct kdl_record *rec)
@@ -266,11 +249,8 @@ int kdl_pack_stream(kdl_dump *dump, kdl_reader *r, const char *path,
 
 	if (!ops)
 		return -1;
-	pk.buf = kdl_alloc(dump->ctx, CHUNK);
-	if (!pk.buf || kdl_ws_begin(&pk.ws, dump, &out, path, ops)) {
-		free(pk.buf);
+	if (kdl_ws_begin(&pk.ws, dump, &out, path, ops))
 		return -1;
-	}
 	while ((more = kdl_reader_next(r, &rec)) > 0)
 		if (record(&pk, &rec))
 			goto out;
@@ -286,6 +266,5 @@ out:
 		kdl_ws_abort(&pk.ws);
 	else
 		kdl_ws_free(&pk.ws);
-	free(pk.buf);
 	return ret;
 }

@@ -227,9 +227,24 @@ int64_t kdl_reader_copy(kdl_reader *r, const struct kdl_fd *out, uint64_t n)
 	return done;
 }
 
+int kdl_reader_exact(kdl_reader *r, void *buf, size_t n)
+{
+	if (n > r->remaining)
+		return kdl_err(r->ctx, "%s: corrupt stream: a record is shorter than its contents", r->name);
+	/* a payload may come in several reads of the input */
+	for (size_t got = 0; got < n;) {
+		long k = kdl_reader_read(r, (uint8_t *)buf + got, n - got);
+
+		if (k < 0)
+			return -1;
+		got += (size_t)k;
+	}
+	return 0;
+}
+
 int kdl_reader_skip(kdl_reader *r)
 {
-	uint8_t scratch[4096];
+	uint8_t scratch[64 << 10];
 
 	while (r->remaining) {
 		long n = kdl_reader_read(r, scratch, sizeof(scratch));
