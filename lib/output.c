@@ -124,16 +124,16 @@ int kdl_out_copy(struct kdl_out *out, int fd, uint64_t from, uint64_t len,
 	loff_t in_off = (loff_t)from, out_off = (loff_t)off;
 	uint8_t *buf;
 
-	/* in the kernel, without a trip through this process, when it can */
-	while (!out->flat && len) {
-		ssize_t n = copy_file_range(fd, &in_off, out->fd, &out_off, len, 0);
+	if (!out->flat) {
+		struct kdl_fd in = {fd, out->path, &in_off};
+		struct kdl_fd to = {out->fd, out->path, &out_off};
+		int64_t done = kdl_copy(out->ctx, &in, &to, len);
 
-		if (n <= 0)
-			break;
-		len -= (uint64_t)n;
+		if (done >= 0 && (uint64_t)done < len)
+			return kdl_err(out->ctx, "%s: copying: the source ended early", out->path);
+		return done < 0 ? -1 : 0;
 	}
-	if (!len)
-		return 0;
+	/* flattened: every piece a record */
 	buf = kdl_alloc(out->ctx, FLAT_CHUNK);
 	if (!buf)
 		return -1;
