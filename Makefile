@@ -14,12 +14,14 @@ LIBS = -lz -llzo2 -lsnappy -lzstd -pthread
 VERSION = $(shell sed -n 's/^\#define KDL_VERSION "\(.*\)"/\1/p' lib/kdumpling.h)
 B ?= build
 PROGS = vmc-seg vmc-note vmc-prstatus vmc-pack
-LIBSRC = $(wildcard lib/*.c)
+LIBSRC = $(wildcard lib/*/*.c)
+LIBHDR = lib/kdumpling.h $(wildcard lib/*/*.h)
 LIBOBJ = $(LIBSRC:lib/%.c=$(B)/lib/%.o)
 PICOBJ = $(LIBSRC:lib/%.c=$(B)/pic/%.o)
 CMDCOMMON = $(B)/cmd/common.o
 
-UNIT_SRC = $(wildcard tests/unit/test-*.c)
+# tests/unit/DIR/FILE.c tests lib/DIR/FILE.c
+UNIT_SRC = $(wildcard tests/unit/*/*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
@@ -27,10 +29,10 @@ SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 all: $(B)/libkdumpling.a $(B)/libkdumpling.so $(PROGS:%=$(B)/%)
 unit: $(UNIT_BIN)
 
-$(B)/lib/%.o: lib/%.c lib/kdumpling.h lib/internal.h
+$(B)/lib/%.o: lib/%.c $(LIBHDR)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
-$(B)/pic/%.o: lib/%.c lib/kdumpling.h lib/internal.h
+$(B)/pic/%.o: lib/%.c $(LIBHDR)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -fPIC -fvisibility=hidden -c -o $@ $<
 $(B)/cmd/%.o: cmd/%.c cmd/common.h lib/kdumpling.h
@@ -45,7 +47,7 @@ $(B)/libkdumpling.so: $(PICOBJ)
 $(B)/vmc-%: $(B)/cmd/vmc-%.o $(CMDCOMMON) $(B)/libkdumpling.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/check.h $(B)/libkdumpling.a
+$(B)/tests/%: tests/unit/%.c tests/unit/check.h $(LIBHDR) $(B)/libkdumpling.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Itests/unit -o $@ $< $(B)/libkdumpling.a $(LIBS)
 

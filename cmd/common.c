@@ -1,7 +1,8 @@
-/* Shared by the programs: messages, exit codes, option values, stdio. */
+/* Shared by the programs: options, messages, exit codes, the stream's
+ * ends and help text. */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,9 @@
 #include <unistd.h>
 
 #include "common.h"
+
+#define HELP_WIDTH 78
+#define HELP_COLUMN 21 /* where descriptions start */
 
 static const char *progname = "vmc";
 static bool producer, stream_started;
@@ -29,10 +33,29 @@ static void poison_downstream(void)
 	kdl_ctx_free(ctx);
 }
 
-static void warn_stderr(void *arg, const char *message)
+/* The one way a program speaks: "prog: [what: ]message". */
+static void message(const char *what, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", progname);
+	if (what)
+		fprintf(stderr, "%s: ", what);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+static void warn_stderr(void *arg, const char *text)
 {
 	(void)arg;
-	fprintf(stderr, "%s: warning: %s\n", progname, message);
+	cmd_warn("%s", text);
+}
+
+void cmd_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	message("warning", fmt, ap);
+	va_end(ap);
 }
 
 kdl_ctx *cmd_init(const char *name, bool is_producer)
@@ -41,31 +64,28 @@ kdl_ctx *cmd_init(const char *name, bool is_producer)
 
 	progname = name;
 	producer = is_producer;
-	if (!ctx) {
-		fprintf(stderr, "%s: out of memory\n", progname);
-		exit(EXIT_FAILURE);
-	}
+	if (!ctx)
+		cmd_fail("out of memory");
 	kdl_ctx_set_warn(ctx, warn_stderr, NULL);
 	return ctx;
 }
 
-const char *cmd_name(void)
+static noreturn void vfail(int status, const char *what, const char *fmt, va_list ap)
 {
-	return progname;
-}
-
-noreturn void cmd_die(kdl_ctx *ctx)
-{
-	cmd_fail("%s", kdl_ctx_error(ctx));
-}
-
-/* "prog: message", after making sure nothing downstream packs a dump. */
-static void vmessage(const char *fmt, va_list ap)
-{
+	/* first, so that nothing downstream packs a dump */
 	poison_downstream();
-	fprintf(stderr, "%s: ", progname);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	message(what, fmt, ap);
+	if (status == EXIT_USAGE)
+		fprintf(stderr, "Try '%s --help' for more information.\n", progname);
+	exit(status);
+}
+
+static noreturn void fail_with(int status, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(status, what, fmt, ap);
 }
 
 noreturn void cmd_fail(const char *fmt, ...)
@@ -73,9 +93,7 @@ noreturn void cmd_fail(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmessage(fmt, ap);
-	va_end(ap);
-	exit(EXIT_FAILURE);
+	vfail(EXIT_FAILURE, NULL, fmt, ap);
 }
 
 noreturn void cmd_usage_error(const char *fmt, ...)
@@ -83,62 +101,140 @@ noreturn void cmd_usage_error(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmessage(fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "Try '%s --help' for more information.\n", progname);
-	exit(EXIT_USAGE);
+	vfail(EXIT_USAGE, NULL, fmt, ap);
 }
 
-noreturn void cmd_version(void)
+noreturn void cmd_die(kdl_ctx *ctx, const char *option)
+{
+	/* usage errors name the option; others name their input already */
+	if (kdl_ctx_status(ctx) == KDL_ERR_INVALID)
+		fail_with(EXIT_USAGE, option, "%s", kdl_ctx_error(ctx));
+	fail_with(EXIT_FAILURE, NULL, "%s", kdl_ctx_error(ctx));
+}
+
+/* ---- options ---- */
+
+static noreturn void version(void)
 {
 	printf("%s (kdumpling) %s\n", progname, KDL_VERSION);
 	cmd_close_stdout();
 	exit(EXIT_SUCCESS);
 }
 
-noreturn void cmd_unknown_arch(const char *name)
+void cmd_value(kdl_ctx *ctx, const char *option, const struct cmd_option *o,
+               char *text)
 {
-	char *names = kdl_arch_names();
+	uint64_t u;
+	int64_t i;
+	int ret = 0;
 
-	cmd_usage_error("--arch: unknown architecture '%s' (known: %s)", name,
-	                names ? names : "?");
+	switch (o->arg) {
+	case CMD_FLAG:
+		*(bool *)o->value = true;
+		break;
+	case CMD_STRING:
+		*(const char **)o->value = text;
+		break;
+	case CMD_LIST: {
+		struct cmd_list *list = o->value;
+		char **items = realloc(list->items, (list->count + 1) * sizeof(*items));
+
+		if (!items)
+			cmd_fail("out of memory");
+		items[list->count++] = text;
+		list->items = items;
+		break;
+	}
+	case CMD_U64:
+		ret = kdl_parse_u64(ctx, text, o->value);
+		break;
+	case CMD_SIZE:
+		ret = kdl_parse_size(ctx, text, o->value);
+		break;
+	case CMD_TIME:
+		ret = kdl_parse_time(ctx, text, &((struct kdl_time *)o->value)->sec,
+		                     &((struct kdl_time *)o->value)->usec);
+		break;
+	case CMD_U32:
+		ret = kdl_parse_u64(ctx, text, &u);
+		if (!ret && u > UINT32_MAX)
+			cmd_usage_error("%s: '%s' does not fit in 32 bits", option, text);
+		*(uint32_t *)o->value = (uint32_t)u;
+		break;
+	case CMD_I32:
+		ret = kdl_parse_i64(ctx, text, &i);
+		if (!ret && (i < INT32_MIN || i > INT32_MAX))
+			cmd_usage_error("%s: '%s' does not fit in 32 bits", option, text);
+		*(int32_t *)o->value = (int32_t)i;
+		break;
+	case CMD_ENTRY:
+		*(const struct kdl_entry **)o->value = kdl_lookup(ctx, o->reg, text);
+		ret = *(const struct kdl_entry **)o->value ? 0 : -1;
+		break;
+	}
+	if (ret)
+		cmd_die(ctx, option);
+	if (o->given)
+		*o->given = true;
 }
 
-uint64_t cmd_u64(kdl_ctx *ctx, const char *opt, const char *arg)
+int cmd_parse(kdl_ctx *ctx, int argc, char **argv, const struct cmd_option *opts,
+              void (*usage)(void))
 {
-	uint64_t v;
+	struct option longs[32];
+	char letters[32] = ":"; /* ':' tells a missing argument from an unknown option */
+	size_t n = 0, nl = 1;
+	bool help = false;
+	char name[64];
+	int c;
 
-	if (kdl_parse_u64(ctx, arg, &v))
-		cmd_usage_error("%s: %s", opt, kdl_ctx_error(ctx));
-	return v;
+	for (; opts[n].name; n++) {
+		longs[n] = (struct option){opts[n].name,
+		                           opts[n].arg == CMD_FLAG ? no_argument : required_argument,
+		                           NULL, 256 + (int)n};
+		if (opts[n].letter) {
+			letters[nl++] = opts[n].letter;
+			if (opts[n].arg != CMD_FLAG)
+				letters[nl++] = ':';
+		}
+	}
+	longs[n] = (struct option){"help", no_argument, NULL, 'h'};
+	longs[n + 1] = (struct option){"version", no_argument, NULL, 'V'};
+	longs[n + 2] = (struct option){0};
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, letters, longs, NULL)) != -1) {
+		if (c == 'h')
+			help = true;
+		else if (c == 'V')
+			version();
+		else if (c == '?' || c == ':') {
+			char opt[3] = {'-', (char)optopt, 0};
+			const char *what = optopt && optopt < 256 ? opt : argv[optind - 1];
+
+			if (c == ':')
+				cmd_usage_error("option '%s' requires an argument", what);
+			cmd_usage_error("unknown option '%s'", what);
+		} else {
+			size_t k = 0;
+
+			if (c < 256) /* a letter: the option it stands for */
+				while (opts[k].letter != c)
+					k++;
+			else
+				k = (size_t)(c - 256);
+			snprintf(name, sizeof(name), "--%s", opts[k].name);
+			cmd_value(ctx, name, &opts[k], optarg);
+		}
+	}
+	if (help) {
+		usage();
+		cmd_close_stdout();
+		exit(EXIT_SUCCESS);
+	}
+	return optind;
 }
 
-uint64_t cmd_size(kdl_ctx *ctx, const char *opt, const char *arg)
-{
-	uint64_t v;
-
-	if (kdl_parse_size(ctx, arg, &v))
-		cmd_usage_error("%s: %s", opt, kdl_ctx_error(ctx));
-	return v;
-}
-
-int32_t cmd_i32(kdl_ctx *ctx, const char *opt, const char *arg)
-{
-	int64_t v;
-
-	if (kdl_parse_i64(ctx, arg, &v))
-		cmd_usage_error("%s: %s", opt, kdl_ctx_error(ctx));
-	if (v < INT32_MIN || v > INT32_MAX)
-		cmd_usage_error("%s: '%s' does not fit in 32 bits", opt, arg);
-	return (int32_t)v;
-}
-
-void cmd_time(kdl_ctx *ctx, const char *opt, const char *arg,
-              struct kdl_time *t)
-{
-	if (kdl_parse_time(ctx, arg, &t->sec, &t->usec))
-		cmd_usage_error("%s: %s", opt, kdl_ctx_error(ctx));
-}
+/* ---- the stream ---- */
 
 /* A pipe of 64 KiB, the default, makes a context switch every 16 pages;
  * a larger one lets splice move more at a time.  Not a pipe: no matter. */
@@ -156,7 +252,7 @@ kdl_reader *cmd_upstream(kdl_ctx *ctx)
 	widen_pipe(STDIN_FILENO);
 	r = kdl_reader_new(ctx, STDIN_FILENO, "stdin");
 	if (!r)
-		cmd_die(ctx);
+		cmd_die(ctx, NULL);
 	return r;
 }
 
@@ -170,7 +266,7 @@ kdl_writer *cmd_downstream(kdl_ctx *ctx)
 	widen_pipe(STDOUT_FILENO);
 	w = kdl_writer_new(ctx, STDOUT_FILENO, "stdout");
 	if (!w)
-		cmd_die(ctx);
+		cmd_die(ctx, NULL);
 	return w;
 }
 
@@ -183,15 +279,15 @@ void cmd_pass_rest(kdl_ctx *ctx, kdl_reader *r, kdl_writer *w)
 		return;
 	while ((more = kdl_reader_next(r, &rec)) > 0)
 		if (kdl_stream_pass(r, w, &rec))
-			cmd_die(ctx);
+			cmd_die(ctx, NULL);
 	if (more < 0)
-		cmd_die(ctx);
+		cmd_die(ctx, NULL);
 }
 
 void cmd_finish(kdl_ctx *ctx, kdl_reader *r, kdl_writer *w)
 {
-	if (kdl_writer_finish(w))
-		cmd_die(ctx);
+	if (w && kdl_writer_finish(w))
+		cmd_die(ctx, NULL);
 	kdl_reader_free(r);
 	kdl_ctx_free(ctx);
 	cmd_close_stdout();
@@ -202,8 +298,102 @@ void cmd_close_stdout(void)
 	/* a late write error (a full disk, a closed pipe) shows only here */
 	if (ferror(stdout) | fclose(stdout)) {
 		int err = errno;
-		fprintf(stderr, "%s: stdout: %s\n", progname,
-		        err ? strerror(err) : "write error");
-		exit(EXIT_FAILURE);
+
+		fail_with(EXIT_FAILURE, "stdout", "%s", err ? strerror(err) : "write error");
 	}
+}
+
+/* ---- help ---- */
+
+void cmd_help(const char *option, const char *fmt, ...)
+{
+	char text[1024];
+	const char *p = text;
+	int col;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	col = printf("  %s", option);
+	if (col >= HELP_COLUMN - 1) {
+		putchar('\n');
+		col = 0;
+	}
+	/* word by word, each line up to HELP_WIDTH */
+	while (*p) {
+		size_t word = strcspn(p, " ");
+
+		if (col > HELP_COLUMN && col + 1 + (int)word > HELP_WIDTH) {
+			putchar('\n');
+			col = 0;
+		}
+		col += col < HELP_COLUMN ? printf("%*s", HELP_COLUMN - col, "")
+		                         : printf(" ");
+		col += printf("%.*s", (int)word, p);
+		p += word;
+		p += *p == ' ';
+	}
+	putchar('\n');
+}
+
+const char *cmd_alternatives(const kdl_registry *reg, char *buf, size_t size)
+{
+	const struct kdl_entry *e;
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; (e = kdl_entry_at(reg, i)) && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? "|" : "", e->name);
+	return buf;
+}
+
+const char *cmd_choices(const kdl_registry *reg, char *buf, size_t size)
+{
+	char *names = kdl_names(reg);
+
+	snprintf(buf, size, "%s (default %s)", names ? names : "?",
+	         kdl_entry_default(reg)->name);
+	free(names);
+	return buf;
+}
+
+const char *cmd_levels(const kdl_registry *reg, char *buf, size_t size)
+{
+	const struct kdl_entry *e;
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; (e = kdl_entry_at(reg, i)) && used < size; i++)
+		if (e->has_levels)
+			used += (size_t)snprintf(buf + used, size - used, "%s%s %d-%d (default %d)",
+			                         used ? ", " : "", e->name, e->min_level,
+			                         e->max_level, e->default_level);
+	return buf;
+}
+
+void cmd_help_entries(const char *heading, const kdl_registry *reg)
+{
+	const struct kdl_entry *e;
+
+	printf("%s:\n", heading);
+	for (size_t i = 0; (e = kdl_entry_at(reg, i)); i++) {
+		char name[64];
+
+		if (e->alias)
+			snprintf(name, sizeof(name), "%s (%s)", e->name, e->alias);
+		else
+			snprintf(name, sizeof(name), "%s", e->name);
+		cmd_help(name, "%s", e->summary);
+	}
+}
+
+void cmd_print_registers(const char *arch)
+{
+	char *list = kdl_arch_register_list(arch);
+
+	if (!list)
+		cmd_fail("out of memory");
+	printf("%s registers: %s\n", arch, list);
+	free(list);
 }

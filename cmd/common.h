@@ -1,8 +1,10 @@
-/* What every program shares: messages, exit codes, the stream ends. */
+/* What every program shares: options, messages and exit codes, the two
+ * ends of the stream, and help text from the library's tables. */
 #ifndef CMD_COMMON_H
 #define CMD_COMMON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
 
@@ -13,22 +15,56 @@
 /* Sets the program name for messages; returns a context whose warnings
  * go to stderr.  A producer writes a record stream to stdout. */
 kdl_ctx *cmd_init(const char *name, bool producer);
-const char *cmd_name(void);
-noreturn void cmd_die(kdl_ctx *ctx);
-noreturn void cmd_fail(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+
+/* ---- messages: "prog: message", then the exit status ---- */
+
+/* The library's last failure: a usage error (exit 2, naming option if
+ * not NULL) when an argument was invalid, else a failure (exit 1). */
+noreturn void cmd_die(kdl_ctx *ctx, const char *option);
+noreturn void cmd_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 noreturn void cmd_usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
-noreturn void cmd_version(void);
-/* A usage error listing the known architectures. */
-noreturn void cmd_unknown_arch(const char *name);
+void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Option values; a bad one is a usage error naming the option. */
-uint64_t cmd_u64(kdl_ctx *ctx, const char *opt, const char *arg);
-uint64_t cmd_size(kdl_ctx *ctx, const char *opt, const char *arg);
-int32_t cmd_i32(kdl_ctx *ctx, const char *opt, const char *arg);
-void cmd_time(kdl_ctx *ctx, const char *opt, const char *arg,
-              struct kdl_time *t);
+/* ---- options ---- */
+
+enum cmd_arg {
+	CMD_FLAG,   /* bool */
+	CMD_STRING, /* const char *: the last one given */
+	CMD_LIST,   /* struct cmd_list: every one given, in order */
+	CMD_U64,    /* uint64_t: decimal or 0x-hex */
+	CMD_U32,    /* uint32_t */
+	CMD_I32,    /* int32_t */
+	CMD_SIZE,   /* uint64_t with an optional K, M, G or T */
+	CMD_TIME,   /* struct kdl_time: seconds and a fraction */
+	CMD_ENTRY,  /* const struct kdl_entry *: a name in the table reg */
+};
+
+struct cmd_list {
+	char **items;
+	size_t count;
+};
+
+struct cmd_option {
+	const char *name;  /* the long option, without "--" */
+	char letter;       /* its short form, or 0 */
+	enum cmd_arg arg;
+	void *value;       /* where the value goes, of arg's type */
+	bool *given;       /* set when the option is given; may be NULL */
+	const kdl_registry *reg; /* for CMD_ENTRY */
+};
+
+/* One value as option (named so in messages) takes it; a bad one is a
+ * usage error. */
+void cmd_value(kdl_ctx *ctx, const char *option, const struct cmd_option *o,
+               char *text);
+/* Parses argv by opts (a table ending in {0}) and --help, which calls
+ * usage after every option is read, and --version; a bad option or value
+ * is a usage error naming it.  Returns the index of the first operand. */
+int cmd_parse(kdl_ctx *ctx, int argc, char **argv, const struct cmd_option *opts,
+              void (*usage)(void));
+
+/* ---- the stream ---- */
 
 /* The upstream stream on stdin, or NULL when stdin is a terminal. */
 kdl_reader *cmd_upstream(kdl_ctx *ctx);
@@ -36,8 +72,26 @@ kdl_reader *cmd_upstream(kdl_ctx *ctx);
 kdl_writer *cmd_downstream(kdl_ctx *ctx);
 /* Passes every remaining upstream record on. */
 void cmd_pass_rest(kdl_ctx *ctx, kdl_reader *r, kdl_writer *w);
-/* Ends the stream and checks that stdout took everything. */
+/* Ends the stream, frees what is left and checks that stdout took
+ * everything. */
 void cmd_finish(kdl_ctx *ctx, kdl_reader *r, kdl_writer *w);
 void cmd_close_stdout(void);
+
+/* ---- help text, from the library's tables where it lists them ---- */
+
+/* "  OPTION            DESCRIPTION", the description wrapped under itself. */
+void cmd_help(const char *option, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "elf|kdump" */
+const char *cmd_alternatives(const kdl_registry *reg, char *buf, size_t size);
+/* "elf kdump (default elf)" */
+const char *cmd_choices(const kdl_registry *reg, char *buf, size_t size);
+/* "zlib 1-9 (default 6), zstd -131072-22 (default 1)": the entries that
+ * have levels */
+const char *cmd_levels(const kdl_registry *reg, char *buf, size_t size);
+/* A heading, then cmd_help of each entry's name and summary. */
+void cmd_help_entries(const char *heading, const kdl_registry *reg);
+/* "x86_64 registers: r15 r14 ..." */
+void cmd_print_registers(const char *arch);
 
 #endif

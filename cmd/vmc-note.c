@@ -1,206 +1,107 @@
 /* vmc-note: add VMCOREINFO and custom ELF notes to the stream. */
-#include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common.h"
 
-static noreturn void usage(void)
+static void usage(void)
 {
 	printf("usage: vmc-note [--vmcoreinfo FILE] [--note NAME:TYPE:TEXT]... [--note-file NAME:TYPE:FILE]...\n"
 	       "                [--metadata KEY=VALUE]... [--annotation KEY=VALUE]... [--vendor NAME]\n"
 	       "\n"
 	       "Adds notes to the record stream read from stdin, written to stdout.\n"
-	       "\n"
-	       "  --vmcoreinfo FILE        VMCOREINFO text (/sys/kernel/vmcoreinfo's note, or\n"
-	       "                           what makedumpfile -g writes)\n"
-	       "  --note NAME:TYPE:TEXT    an ELF note NAME of integer TYPE holding TEXT\n"
-	       "  --note-file NAME:TYPE:FILE  the same, holding the bytes of FILE\n"
-	       "  --metadata KEY=VALUE     a line of the METADATA note (type 0x4b444c01)\n"
-	       "  --annotation KEY=VALUE   a line of the ANNOTATIONS note (type 0x4b444c02)\n"
-	       "  --vendor NAME            owner name of those notes (default KDUMPLING)\n"
-	       "  --help, --version\n"
-	       "\n"
+	       "\n");
+	cmd_help("--vmcoreinfo FILE", "VMCOREINFO text (/sys/kernel/vmcoreinfo's note, or what makedumpfile -g writes)");
+	cmd_help("--note NAME:TYPE:TEXT", "an ELF note NAME of integer TYPE holding TEXT");
+	cmd_help("--note-file NAME:TYPE:FILE", "the same, holding the bytes of FILE");
+	cmd_help("--metadata KEY=VALUE", "a line of the METADATA note (type 0x4b444c01)");
+	cmd_help("--annotation KEY=VALUE", "a line of the ANNOTATIONS note (type 0x4b444c02)");
+	cmd_help("--vendor NAME", "owner name of those notes (default KDUMPLING)");
+	cmd_help("--help, --version", "%s", "");
+	printf("\n"
 	       "Note types: 0x4b444c01 METADATA, 0x4b444c02 ANNOTATIONS, 0x4b444c03 FILE_INFO,\n"
 	       "0x4b444d00 and up USER_DEFINED.  Types 1 and 2 are CPU state to crash and gdb\n"
 	       "whatever the note's name.\n");
-	cmd_close_stdout();
-	exit(EXIT_SUCCESS);
 }
 
-/* Small inputs only: notes live in memory in every reader. */
-#define MAX_NOTE_FILE (16u << 20)
-
-static char *read_file(const char *path, size_t *len)
+/* Each --note or --note-file: NAME:TYPE:TEXT or NAME:TYPE:FILE. */
+static void add_notes(kdl_ctx *ctx, kdl_dump *dump, const struct cmd_list *list,
+                      const char *opt, bool from_file)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t cap = 4096, used = 0;
-	char *buf = NULL;
+	static const char *const as[] = {"CPU registers (NT_PRSTATUS)", "FPU registers (NT_FPREGSET)"};
 
-	if (fd < 0)
-		cmd_fail("%s: %s", path, strerror(errno));
-	for (;;) {
-		ssize_t n;
+	for (size_t i = 0; i < list->count; i++) {
+		char *arg = list->items[i], *colon = strchr(arg, ':'), *rest;
+		uint32_t type;
 
-		if (used == cap || !buf) {
-			cap *= 2;
-			if (cap > MAX_NOTE_FILE * 2 || !(buf = realloc(buf, cap)))
-				cmd_fail("%s: too large for a note", path);
-		}
-		n = read(fd, buf + used, cap - used);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			cmd_fail("%s: %s", path, strerror(errno));
-		if (n == 0)
-			break;
-		used += (size_t)n;
+		if (!colon || colon == arg || !(rest = strchr(colon + 1, ':')))
+			cmd_usage_error("%s: '%s' is not NAME:TYPE:%s", opt, arg, from_file ? "FILE" : "TEXT");
+		*colon = *rest++ = 0;
+		cmd_value(ctx, opt, &(struct cmd_option){.arg = CMD_U32, .value = &type}, colon + 1);
+		if (from_file ? kdl_dump_add_note_file(dump, arg, type, rest)
+		              : kdl_dump_add_note(dump, arg, type, rest, strlen(rest)))
+			cmd_die(ctx, opt);
+		if (type == 1 || type == 2)
+			cmd_warn("note %s of type %u: crash and gdb read every note of type %u as %s, whatever its name",
+			         arg, type, type, as[type - 1]);
 	}
-	close(fd);
-	*len = used;
-	return buf;
 }
 
-/* NAME:TYPE:REST, split in place. */
-static void split_note(kdl_ctx *ctx, const char *opt, char *arg, char **name,
-                       uint32_t *type, char **rest)
+/* Each --metadata or --annotation: KEY=VALUE. */
+static void add_pairs(kdl_ctx *ctx, kdl_dump *dump, const struct cmd_list *list,
+                      const char *opt, int (*add)(kdl_dump *, const char *, const char *))
 {
-	char *colon = strchr(arg, ':'), *colon2;
-	uint64_t t;
+	for (size_t i = 0; i < list->count; i++) {
+		char *eq = strchr(list->items[i], '=');
 
-	if (!colon || !(colon2 = strchr(colon + 1, ':')) || colon == arg)
-		cmd_usage_error("%s: '%s' is not NAME:TYPE:%s", opt, arg,
-		                strcmp(opt, "--note") ? "FILE" : "TEXT");
-	*colon = *colon2 = 0;
-	t = cmd_u64(ctx, opt, colon + 1);
-	if (t > UINT32_MAX)
-		cmd_usage_error("%s: note type %s does not fit in 32 bits", opt, colon + 1);
-	*name = arg;
-	*type = (uint32_t)t;
-	*rest = colon2 + 1;
-}
-
-static void split_pair(const char *opt, char *arg, char **key, char **value)
-{
-	char *eq = strchr(arg, '=');
-
-	if (!eq || eq == arg)
-		cmd_usage_error("%s: '%s' is not KEY=VALUE", opt, arg);
-	*eq = 0;
-	*key = arg;
-	*value = eq + 1;
+		if (!eq || eq == list->items[i])
+			cmd_usage_error("%s: '%s' is not KEY=VALUE", opt, list->items[i]);
+		*eq = 0;
+		if (add(dump, list->items[i], eq + 1))
+			cmd_die(ctx, opt);
+	}
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"vmcoreinfo", required_argument, NULL, 'i'},
-		{"note", required_argument, NULL, 'n'},
-		{"note-file", required_argument, NULL, 'f'},
-		{"metadata", required_argument, NULL, 'm'},
-		{"annotation", required_argument, NULL, 'a'},
-		{"vendor", required_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
+	kdl_ctx *ctx = cmd_init("vmc-note", true);
+	struct cmd_list vmcoreinfo = {0}, notes = {0}, files = {0}, metas = {0}, annotations = {0};
+	const char *vendor = NULL;
+	const struct cmd_option opts[] = {
+		{.name = "vmcoreinfo", .arg = CMD_LIST, .value = &vmcoreinfo},
+		{.name = "note", .arg = CMD_LIST, .value = &notes},
+		{.name = "note-file", .arg = CMD_LIST, .value = &files},
+		{.name = "metadata", .arg = CMD_LIST, .value = &metas},
+		{.name = "annotation", .arg = CMD_LIST, .value = &annotations},
+		{.name = "vendor", .arg = CMD_STRING, .value = &vendor},
 		{0},
 	};
-	kdl_ctx *ctx = cmd_init("vmc-note", true);
-	const char *vmcoreinfo = NULL, *vendor = "KDUMPLING";
-	char **metas = calloc((size_t)argc, sizeof(*metas));
-	int *kinds = calloc((size_t)argc, sizeof(*kinds));
-	/* a scratch dump checks every note as the packer will */
-	kdl_dump *check = kdl_dump_new(ctx, NULL);
-	int nmetas = 0, c;
+	int first = cmd_parse(ctx, argc, argv, opts, usage);
+	kdl_dump *dump = kdl_dump_new(ctx, NULL);
 	kdl_reader *r;
 	kdl_writer *w;
-	char *text = NULL;
-	size_t text_len = 0;
 
-	if (!metas || !kinds || !check)
-		cmd_fail("out of memory");
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			if (vmcoreinfo)
-				cmd_usage_error("--vmcoreinfo is given twice");
-			vmcoreinfo = optarg;
-			break;
-		case 'n':
-		case 'f':
-		case 'm':
-		case 'a':
-			metas[nmetas] = optarg;
-			kinds[nmetas++] = c;
-			break;
-		case 'v':
-			vendor = optarg;
-			if (kdl_dump_set_vendor(check, vendor))
-				cmd_usage_error("--vendor: %s", kdl_ctx_error(ctx));
-			break;
-		case 'h':
-			usage();
-		case 'V':
-			cmd_version();
-		default:
-			cmd_usage_error("unknown option");
-		}
-	}
-	if (optind != argc)
-		cmd_usage_error("unexpected argument '%s'", argv[optind]);
+	if (!dump)
+		cmd_die(ctx, NULL);
+	if (first != argc)
+		cmd_usage_error("unexpected argument '%s'", argv[first]);
+	if (vmcoreinfo.count > 1)
+		cmd_usage_error("--vmcoreinfo is given twice");
+	if (vendor && kdl_dump_set_vendor(dump, vendor))
+		cmd_die(ctx, "--vendor");
+	if (vmcoreinfo.count && kdl_dump_set_vmcoreinfo_file(dump, vmcoreinfo.items[0]))
+		cmd_die(ctx, "--vmcoreinfo");
+	add_notes(ctx, dump, &notes, "--note", false);
+	add_notes(ctx, dump, &files, "--note-file", true);
+	add_pairs(ctx, dump, &metas, "--metadata", kdl_dump_add_metadata);
+	add_pairs(ctx, dump, &annotations, "--annotation", kdl_dump_add_annotation);
 	w = cmd_downstream(ctx);
-	if (vmcoreinfo) {
-		char *raw = read_file(vmcoreinfo, &text_len);
-
-		text = kdl_vmcoreinfo_normalize(ctx, raw, text_len, &text_len);
-		if (!text)
-			cmd_fail("%s: %s", vmcoreinfo, kdl_ctx_error(ctx));
-		free(raw);
-		if (kdl_emit_vmcoreinfo(w, text, text_len))
-			cmd_die(ctx);
-	}
-	for (int i = 0; i < nmetas; i++) {
-		const char *opt = kinds[i] == 'n' ? "--note" : kinds[i] == 'f' ? "--note-file"
-		                : kinds[i] == 'm' ? "--metadata" : "--annotation";
-		char *name, *rest, *desc;
-		uint32_t type;
-		size_t len;
-
-		if (kinds[i] == 'n' || kinds[i] == 'f') {
-			split_note(ctx, opt, metas[i], &name, &type, &rest);
-			desc = kinds[i] == 'f' ? read_file(rest, &len) : rest;
-			if (kinds[i] == 'n')
-				len = strlen(rest);
-			if (kdl_dump_add_note(check, name, type, desc, len))
-				cmd_usage_error("%s: %s", opt, kdl_ctx_error(ctx));
-			if (type == 1 || type == 2)
-				fprintf(stderr, "%s: warning: note %s of type %" PRIu32 ": crash and gdb read every note of type %" PRIu32 " as %s, whatever its name\n",
-				        cmd_name(), name, type, type,
-				        type == 1 ? "CPU registers (NT_PRSTATUS)" : "FPU registers (NT_FPREGSET)");
-			if (kdl_emit_note(w, name, type, desc, len))
-				cmd_die(ctx);
-			if (desc != rest)
-				free(desc);
-			continue;
-		}
-		split_pair(opt, metas[i], &name, &rest);
-		type = kinds[i] == 'm' ? KDL_NOTE_METADATA : KDL_NOTE_ANNOTATIONS;
-		if ((type == KDL_NOTE_METADATA ? kdl_dump_add_metadata(check, name, rest)
-		                               : kdl_dump_add_annotation(check, name, rest)))
-			cmd_usage_error("%s: %s", opt, kdl_ctx_error(ctx));
-		if (kdl_emit_meta(w, vendor, type, name, rest))
-			cmd_die(ctx);
-	}
+	if (kdl_dump_write_stream(dump, w))
+		cmd_die(ctx, NULL);
 	r = cmd_upstream(ctx);
 	cmd_pass_rest(ctx, r, w);
-	free(text);
-	free(metas);
-	free(kinds);
-	kdl_dump_free(check);
+	kdl_dump_free(dump);
 	cmd_finish(ctx, r, w);
 	return EXIT_SUCCESS;
 }

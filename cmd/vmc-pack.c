@@ -1,5 +1,4 @@
 /* vmc-pack: write the dump the record stream describes. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,144 +6,130 @@
 
 #include "common.h"
 
-static noreturn void usage(void)
+static void usage(void)
 {
-	char *formats = kdl_format_names(), *arches = kdl_arch_names();
+	char formats[256], choices[256];
 
-	char *codecs = kdl_codec_names();
-
-	printf("usage: vmc-pack -o FILE|- [--format elf|kdump] [--arch A] [--stats] [--json] [--dry-run]\n"
+	printf("usage: vmc-pack -o FILE|- [--format %s] [--arch A] [--stats] [--json] [--dry-run]\n"
 	       "                [--compress C] [--level N] [--dump-level N] [--threads N] [--page-size N] [--flat]\n"
 	       "\n"
 	       "Reads the record stream on stdin and writes the dump it describes to FILE,\n"
 	       "atomically: FILE appears only when the whole dump is written.\n"
-	       "\n"
-	       "  -o, --output FILE  the dump to write; - writes the kdump format flattened\n"
-	       "                     to stdout (reassemble with makedumpfile -R)\n"
-	       "  --format F         output format: %s (default elf)\n"
-	       "  --arch A           architecture: %s (default x86_64)\n"
-	       "  --stats            print what the dump holds\n"
-	       "  --json             print it as JSON\n"
-	       "  --dry-run          print the stats and write nothing\n"
-	       "kdump format:\n"
-	       "  --compress C       page compression: %s (default zlib)\n"
-	       "  --level N          the codec's level: zlib 1-9 (default 6), zstd -131072-22\n"
-	       "                     (default 1)\n"
-	       "  --dump-level N     0 keeps every page, 1 (default) leaves out zero pages\n"
-	       "  --threads N        compression threads (default: one per online CPU)\n"
-	       "  --page-size N      page size when the vmcoreinfo has no PAGESIZE\n"
-	       "  --flat             write makedumpfile's flattened format to FILE\n"
-	       "  --help, --version\n",
-	       formats ? formats : "elf", arches ? arches : "x86_64",
-	       codecs ? codecs : "zlib");
-	free(formats);
-	free(arches);
-	free(codecs);
-	cmd_close_stdout();
-	exit(EXIT_SUCCESS);
+	       "\n",
+	       cmd_alternatives(&kdl_formats, formats, sizeof(formats)));
+	cmd_help("-o, --output FILE", "the dump to write; - writes the kdump format flattened to stdout (reassemble with makedumpfile -R)");
+	cmd_help("--format F", "output format: %s", cmd_choices(&kdl_formats, choices, sizeof(choices)));
+	cmd_help("--arch A", "architecture: %s", cmd_choices(&kdl_arches, choices, sizeof(choices)));
+	cmd_help("--stats", "print what the dump holds");
+	cmd_help("--json", "print it as JSON");
+	cmd_help("--dry-run", "print the stats and write nothing");
+	printf("kdump format:\n");
+	cmd_help("--compress C", "page compression: %s", cmd_choices(&kdl_codecs, choices, sizeof(choices)));
+	cmd_help("--level N", "the codec's level: %s", cmd_levels(&kdl_codecs, choices, sizeof(choices)));
+	cmd_help("--dump-level N", "0 keeps every page, 1 (default) leaves out zero pages");
+	cmd_help("--threads N", "compression threads (default: one per online CPU)");
+	cmd_help("--page-size N", "page size when the vmcoreinfo has no PAGESIZE");
+	cmd_help("--flat", "write makedumpfile's flattened format to FILE");
+	cmd_help("--help, --version", "%s", "");
+	printf("\n");
+	cmd_help_entries("Formats", &kdl_formats);
+	cmd_help_entries("Codecs", &kdl_codecs);
+	cmd_help_entries("Architectures", &kdl_arches);
+}
+
+struct args {
+	const char *output;
+	const struct kdl_entry *format, *arch, *codec;
+	bool stats, json, dry_run, flat, has_level;
+	int32_t level, dump_level;
+	uint32_t threads;
+	uint64_t page_size;
+};
+
+/* The write options from the arguments and the environment. */
+static void options(kdl_ctx *ctx, const struct args *a, struct kdl_options *wo)
+{
+	const char *epoch = getenv("SOURCE_DATE_EPOCH"), *tmp = getenv("TMPDIR");
+
+	kdl_options_init(wo);
+	if (a->format && kdl_options_set_format(ctx, wo, a->format->name))
+		cmd_die(ctx, "--format");
+	if ((a->codec || a->has_level) &&
+	    kdl_options_set_compression(ctx, wo, a->codec ? a->codec->name : wo->codec,
+	                                a->level, a->has_level))
+		cmd_die(ctx, "--level");
+	if (kdl_options_set_dump_level(ctx, wo, a->dump_level))
+		cmd_die(ctx, "--dump-level");
+	if (kdl_options_set_threads(ctx, wo, a->threads))
+		cmd_die(ctx, "--threads");
+	wo->flat = a->flat;
+	if (epoch && *epoch) {
+		if (kdl_parse_u64(ctx, epoch, &wo->timestamp))
+			cmd_die(ctx, "SOURCE_DATE_EPOCH");
+		wo->has_timestamp = 1;
+	}
+	wo->scratch_dir = tmp && *tmp ? tmp : NULL;
+}
+
+static void print_stats(kdl_ctx *ctx, kdl_dump *dump, const struct kdl_stats *st,
+                        bool json)
+{
+	char *text = kdl_dump_stats_text(dump, st, json);
+
+	if (!text)
+		cmd_die(ctx, NULL);
+	fputs(text, stdout);
+	free(text);
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"output", required_argument, NULL, 'o'},
-		{"format", required_argument, NULL, 'f'},
-		{"arch", required_argument, NULL, 'a'},
-		{"stats", no_argument, NULL, 's'},
-		{"json", no_argument, NULL, 'j'},
-		{"dry-run", no_argument, NULL, 'n'},
-		{"compress", required_argument, NULL, 'c'},
-		{"level", required_argument, NULL, 'l'},
-		{"dump-level", required_argument, NULL, 'd'},
-		{"threads", required_argument, NULL, 't'},
-		{"page-size", required_argument, NULL, 'P'},
-		{"flat", no_argument, NULL, 'F'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
+	kdl_ctx *ctx = cmd_init("vmc-pack", false);
+	struct args a = {.dump_level = 1};
+	const struct cmd_option opts[] = {
+		{.name = "output", .letter = 'o', .arg = CMD_STRING, .value = &a.output},
+		{.name = "format", .arg = CMD_ENTRY, .value = &a.format, .reg = &kdl_formats},
+		{.name = "arch", .arg = CMD_ENTRY, .value = &a.arch, .reg = &kdl_arches},
+		{.name = "stats", .arg = CMD_FLAG, .value = &a.stats},
+		{.name = "json", .arg = CMD_FLAG, .value = &a.json},
+		{.name = "dry-run", .arg = CMD_FLAG, .value = &a.dry_run},
+		{.name = "compress", .arg = CMD_ENTRY, .value = &a.codec, .reg = &kdl_codecs},
+		{.name = "level", .arg = CMD_I32, .value = &a.level, .given = &a.has_level},
+		{.name = "dump-level", .arg = CMD_I32, .value = &a.dump_level},
+		{.name = "threads", .arg = CMD_U32, .value = &a.threads},
+		{.name = "page-size", .arg = CMD_SIZE, .value = &a.page_size},
+		{.name = "flat", .arg = CMD_FLAG, .value = &a.flat},
 		{0},
 	};
-	kdl_ctx *ctx = cmd_init("vmc-pack", false);
-	const char *output = NULL, *format = "elf", *arch = NULL;
-	const char *codec = "zlib";
-	bool stats = false, json = false, dry_run = false, flat = false;
-	bool has_level = false;
-	int32_t level = 0, dump_level = 1;
-	uint64_t threads = 0, page_size = 0;
+	int first = cmd_parse(ctx, argc, argv, opts, usage);
+	bool to_stdout = a.output && !strcmp(a.output, "-");
+	struct kdl_options wo;
 	struct kdl_stats st;
 	kdl_reader *r;
 	kdl_dump *dump;
-	char *text;
-	int c;
 
-	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': output = optarg; break;
-		case 'f':
-			format = optarg;
-			if (!kdl_format_known(format)) {
-				char *names = kdl_format_names();
-				cmd_usage_error("--format: unknown format '%s' (known: %s)",
-				                format, names ? names : "?");
-			}
-			break;
-		case 'a':
-			arch = optarg;
-			if (!kdl_arch_canonical(arch))
-				cmd_unknown_arch(arch);
-			break;
-		case 's': stats = true; break;
-		case 'j': json = true; break;
-		case 'n': dry_run = true; break;
-		case 'c': codec = optarg; break;
-		case 'l':
-			level = cmd_i32(ctx, "--level", optarg);
-			has_level = true;
-			break;
-		case 'd': dump_level = cmd_i32(ctx, "--dump-level", optarg); break;
-		case 't': threads = cmd_u64(ctx, "--threads", optarg); break;
-		case 'P': page_size = cmd_size(ctx, "--page-size", optarg); break;
-		case 'F': flat = true; break;
-		case 'h': usage();
-		case 'V': cmd_version();
-		default: cmd_usage_error("unknown option");
-		}
-	}
-	if (optind != argc)
-		cmd_usage_error("unexpected argument '%s'", argv[optind]);
-	if (!output && !dry_run)
+	if (first != argc)
+		cmd_usage_error("unexpected argument '%s'", argv[first]);
+	if (!a.output && !a.dry_run)
 		cmd_usage_error("-o FILE is required");
-	dump = kdl_dump_new(ctx, arch);
+	options(ctx, &a, &wo);
+	dump = kdl_dump_new(ctx, a.arch ? a.arch->name : NULL);
 	if (!dump)
-		cmd_die(ctx);
-	if (kdl_dump_set_compression(dump, codec, level, has_level))
-		cmd_usage_error("--compress/--level: %s", kdl_ctx_error(ctx));
-	if (kdl_dump_set_dump_level(dump, dump_level))
-		cmd_usage_error("--dump-level: %s", kdl_ctx_error(ctx));
-	if (threads > UINT32_MAX || kdl_dump_set_threads(dump, (unsigned)threads))
-		cmd_usage_error("--threads: %s", kdl_ctx_error(ctx));
-	if (page_size && (page_size > UINT32_MAX ||
-	                  kdl_dump_set_page_size(dump, (uint32_t)page_size)))
-		cmd_usage_error("--page-size: %s", kdl_ctx_error(ctx));
-	kdl_dump_set_flat(dump, flat);
-	if (output && !strcmp(output, "-") && !dry_run && isatty(STDOUT_FILENO))
+		cmd_die(ctx, NULL);
+	if (a.page_size && kdl_dump_set_page_size(dump, a.page_size))
+		cmd_die(ctx, "--page-size");
+	if (to_stdout && !a.dry_run && isatty(STDOUT_FILENO))
 		cmd_usage_error("refusing to write a dump to a terminal");
-	if (output && !strcmp(output, "-") && (stats || json))
+	if (to_stdout && (a.stats || a.json))
 		cmd_usage_error("--stats and --json print to stdout, where -o - writes the dump");
 	r = cmd_upstream(ctx);
 	if (!r)
 		cmd_usage_error("stdin is a terminal; pipe a record stream from vmc-seg, vmc-note or vmc-prstatus into it");
-	if (kdl_pack_stream(dump, r, dry_run ? NULL : output, format, &st))
-		cmd_die(ctx);
-	if (stats || json || dry_run) {
-		text = kdl_dump_stats_text(dump, &st, json);
-		if (!text)
-			cmd_die(ctx);
-		fputs(text, stdout);
-		free(text);
-	}
+	if (kdl_pack_stream(dump, r, a.dry_run ? NULL : a.output, &wo, &st))
+		cmd_die(ctx, NULL);
+	if (a.stats || a.json || a.dry_run)
+		print_stats(ctx, dump, &st, a.json);
 	kdl_dump_free(dump);
-	kdl_reader_free(r);
-	kdl_ctx_free(ctx);
-	cmd_close_stdout();
+	cmd_finish(ctx, r, NULL);
 	return EXIT_SUCCESS;
 }

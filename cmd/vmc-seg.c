@@ -1,8 +1,6 @@
 /* vmc-seg: add one memory segment to the stream. */
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,23 +8,20 @@
 
 #include "common.h"
 
-static noreturn void usage(void)
+static void usage(void)
 {
 	printf("usage: vmc-seg --phys ADDR [--virt ADDR] [--offset N] [--length N] FILE|-\n"
 	       "\n"
 	       "Adds the bytes of FILE (a file, a block or character device such as\n"
 	       "/dev/mem, or - for raw bytes on stdin) as one memory segment at physical\n"
 	       "address ADDR, to the record stream read from stdin, written to stdout.\n"
-	       "\n"
-	       "  --phys ADDR    physical address of the first byte\n"
-	       "  --virt ADDR    virtual address of the first byte (default: ADDR)\n"
-	       "  --offset N     skip N bytes of FILE first\n"
-	       "  --length N     take N bytes (default: to the end of FILE)\n"
-	       "  --help, --version\n"
-	       "\n"
-	       "Numbers are decimal or 0x-hex; N may end in K, M, G or T.\n");
-	cmd_close_stdout();
-	exit(EXIT_SUCCESS);
+	       "\n");
+	cmd_help("--phys ADDR", "physical address of the first byte");
+	cmd_help("--virt ADDR", "virtual address of the first byte (default: ADDR)");
+	cmd_help("--offset N", "skip N bytes of FILE first");
+	cmd_help("--length N", "take N bytes (default: to the end of FILE)");
+	cmd_help("--help, --version", "%s", "");
+	printf("\nNumbers are decimal or 0x-hex; N may end in K, M, G or T.\n");
 }
 
 struct segment {
@@ -35,11 +30,11 @@ struct segment {
 	const char *name;
 };
 
-static void emit(kdl_ctx *ctx, kdl_writer *w, const struct segment *s)
+static void put(kdl_ctx *ctx, kdl_writer *w, const struct segment *s)
 {
-	if (kdl_emit_segment_fd(w, s->phys, s->virt, s->fd, s->name, s->offset,
-	                        s->length))
-		cmd_die(ctx);
+	if (kdl_stream_segment_fd(w, s->phys, s->virt, s->fd, s->name, s->offset,
+	                          s->length))
+		cmd_die(ctx, NULL);
 }
 
 /* Upstream segments arrive in physical order; ours goes in its place so
@@ -47,89 +42,64 @@ static void emit(kdl_ctx *ctx, kdl_writer *w, const struct segment *s)
 static void merge(kdl_ctx *ctx, kdl_reader *r, kdl_writer *w,
                   const struct segment *s)
 {
+	struct kdl_segment_info ours = {s->phys, s->virt, s->length};
+	struct kdl_rec_segment seg;
 	struct kdl_record rec;
 	bool done = false;
 	int more;
 
 	while ((more = kdl_reader_next(r, &rec)) > 0) {
-		uint64_t phys, virt, len;
+		struct kdl_segment_info theirs;
 
 		if (rec.type != KDL_REC_SEGMENT || done) {
 			if (kdl_stream_pass(r, w, &rec))
-				cmd_die(ctx);
+				cmd_die(ctx, NULL);
 			continue;
 		}
-		if (kdl_reader_segment(r, &rec, &phys, &virt, &len))
-			cmd_die(ctx);
-		if (s->length != KDL_LENGTH_UNKNOWN && len != KDL_LENGTH_UNKNOWN &&
-		    phys < s->phys + s->length && s->phys < phys + len)
-			cmd_fail("segment 0x%" PRIx64 "-0x%" PRIx64 " of %s overlaps segment 0x%" PRIx64 "-0x%" PRIx64,
-			         s->phys, s->phys + s->length - 1, s->name, phys, phys + len - 1);
-		if (phys > s->phys) {
-			emit(ctx, w, s);
+		if (kdl_rec_get_segment(r, &rec, &seg))
+			cmd_die(ctx, NULL);
+		theirs = (struct kdl_segment_info){seg.phys, seg.virt, seg.length};
+		if (s->length != KDL_LENGTH_UNKNOWN && seg.length != KDL_LENGTH_UNKNOWN &&
+		    kdl_segment_check_overlap(ctx, &ours, &theirs))
+			cmd_fail("%s: %s", s->name, kdl_ctx_error(ctx));
+		if (seg.phys > s->phys) {
+			put(ctx, w, s);
 			done = true;
 		}
-		if (kdl_emit_segment_header(w, phys, virt, len))
-			cmd_die(ctx);
+		if (kdl_rec_put_segment(w, &seg))
+			cmd_die(ctx, NULL);
 	}
 	if (more < 0)
-		cmd_die(ctx);
+		cmd_die(ctx, NULL);
 	if (!done)
-		emit(ctx, w, s);
+		put(ctx, w, s);
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"phys", required_argument, NULL, 'p'},
-		{"virt", required_argument, NULL, 'v'},
-		{"offset", required_argument, NULL, 'O'},
-		{"length", required_argument, NULL, 'l'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
+	kdl_ctx *ctx = cmd_init("vmc-seg", true);
+	struct segment s = {.length = KDL_LENGTH_UNKNOWN};
+	bool have_phys = false, have_virt = false;
+	const struct cmd_option opts[] = {
+		{.name = "phys", .arg = CMD_U64, .value = &s.phys, .given = &have_phys},
+		{.name = "virt", .arg = CMD_U64, .value = &s.virt, .given = &have_virt},
+		{.name = "offset", .arg = CMD_SIZE, .value = &s.offset},
+		{.name = "length", .arg = CMD_SIZE, .value = &s.length},
 		{0},
 	};
-	kdl_ctx *ctx = cmd_init("vmc-seg", true);
-	struct segment s = {.length = KDL_LEN_ALL};
-	bool have_virt = false;
-	bool have_phys = false;
+	int first = cmd_parse(ctx, argc, argv, opts, usage);
 	kdl_reader *r = NULL;
 	kdl_writer *w;
-	int c;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			s.phys = cmd_u64(ctx, "--phys", optarg);
-			have_phys = true;
-			break;
-		case 'v':
-			s.virt = cmd_u64(ctx, "--virt", optarg);
-			have_virt = true;
-			break;
-		case 'O':
-			s.offset = cmd_size(ctx, "--offset", optarg);
-			break;
-		case 'l':
-			s.length = cmd_size(ctx, "--length", optarg);
-			if (!s.length)
-				cmd_usage_error("--length: a segment cannot be empty");
-			break;
-		case 'h':
-			usage();
-		case 'V':
-			cmd_version();
-		default:
-			cmd_usage_error("unknown option");
-		}
-	}
 	if (!have_phys)
 		cmd_usage_error("--phys is required");
+	if (s.length != KDL_LENGTH_UNKNOWN && kdl_segment_check(ctx, s.phys, s.length))
+		cmd_die(ctx, "--length");
 	if (!have_virt)
 		s.virt = s.phys;
-	if (optind != argc - 1)
+	if (first != argc - 1)
 		cmd_usage_error("give one FILE, or - for raw bytes on stdin");
-	s.name = argv[optind];
+	s.name = argv[first];
 	w = cmd_downstream(ctx);
 	if (!strcmp(s.name, "-")) {
 		s.name = "stdin";
@@ -141,11 +111,13 @@ int main(int argc, char **argv)
 		r = cmd_upstream(ctx);
 	}
 	if (kdl_input_length(ctx, s.fd, s.name, s.offset, &s.length))
-		cmd_die(ctx);
+		cmd_die(ctx, NULL);
+	if (s.length != KDL_LENGTH_UNKNOWN && kdl_segment_check(ctx, s.phys, s.length))
+		cmd_fail("%s: %s", s.name, kdl_ctx_error(ctx));
 	if (r)
 		merge(ctx, r, w, &s);
 	else
-		emit(ctx, w, &s);
+		put(ctx, w, &s);
 	cmd_finish(ctx, r, w);
 	return EXIT_SUCCESS;
 }

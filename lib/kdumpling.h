@@ -1,8 +1,9 @@
 /* kdumpling: build Linux kernel crash dumps (vmcores) from raw memory.
  *
  * Every call that can fail returns 0 (or a valid pointer) on success and -1
- * (or NULL) on failure, leaving a message on the kdl_ctx.  The library never
- * prints and never exits; warnings go to the callback set on the context.
+ * (or NULL) on failure, leaving a message and an error class on the
+ * kdl_ctx.  The library never prints, never exits and never reads the
+ * environment; warnings go to the callback set on the context.
  */
 #ifndef KDUMPLING_H
 #define KDUMPLING_H
@@ -19,11 +20,31 @@ extern "C" {
 
 #define KDL_VERSION "0.1.0"
 
-/* "to the end of the file" for kdl_dump_add_segment_path/_fd */
-#define KDL_LEN_ALL UINT64_MAX
+/* A length not known yet: "to the end of the file" for the segments of
+ * kdl_dump_add_segment_path and _fd, "until SEGMENT_END" in a stream. */
+#define KDL_LENGTH_UNKNOWN UINT64_MAX
 
 typedef struct kdl_ctx kdl_ctx;
 typedef struct kdl_dump kdl_dump;
+
+/* ---- the context: what failed, and warnings ---- */
+
+/* The class of the last failure, for callers that act on it (a program
+ * choosing its exit status) rather than on the message. */
+enum kdl_status {
+	KDL_OK = 0,
+	/* an argument is wrong: an unknown name, a bad value, settings
+	 * that contradict each other */
+	KDL_ERR_INVALID,
+	/* the input is wrong: a stream or file that is malformed,
+	 * truncated, contradicts itself, or is shorter than asked for */
+	KDL_ERR_CORRUPT,
+	/* valid, but not something this library does */
+	KDL_ERR_UNSUPPORTED,
+	/* the system refused: opening, reading, writing, a full disk */
+	KDL_ERR_IO,
+	KDL_ERR_NOMEM,
+};
 
 typedef void kdl_warn_fn(void *arg, const char *message);
 
@@ -31,6 +52,8 @@ kdl_ctx *kdl_ctx_new(void);
 void kdl_ctx_free(kdl_ctx *ctx);
 /* The message of the last failure. */
 const char *kdl_ctx_error(const kdl_ctx *ctx);
+/* Its class: KDL_OK before any failure. */
+enum kdl_status kdl_ctx_status(const kdl_ctx *ctx);
 void kdl_ctx_set_warn(kdl_ctx *ctx, kdl_warn_fn *fn, void *arg);
 
 /* ---- numbers, as the programs take them ---- */
@@ -45,35 +68,43 @@ int kdl_parse_time(kdl_ctx *ctx, const char *s, int64_t *sec, int64_t *usec);
 /* "64.0 MiB" into buf. */
 const char *kdl_human_size(uint64_t bytes, char *buf, size_t size);
 
-/* ---- architectures ---- */
+/* ---- what the library knows: architectures, codecs, output formats ----
+ *
+ * Each is a table of entries; what programs print about an entry comes
+ * from it, so that a new one needs no other change. */
 
-/* Canonical name for a name or alias ("arm64" -> "aarch64"), or NULL. */
-const char *kdl_arch_canonical(const char *name);
-/* Space-separated names of every architecture, aliases in parentheses;
- * a new string. */
-char *kdl_arch_names(void);
+typedef struct kdl_registry kdl_registry;
+extern const kdl_registry kdl_arches;  /* "architecture" */
+extern const kdl_registry kdl_codecs;  /* "compression", of kdump pages */
+extern const kdl_registry kdl_formats; /* "format", of the dump file */
+
+struct kdl_entry {
+	const char *name;
+	const char *alias;   /* another name it answers to, or NULL */
+	const char *summary; /* one line, for --help and the README */
+	int is_default;      /* what is taken when none is named */
+	/* codecs: the levels of --level */
+	int has_levels;
+	int min_level, max_level, default_level;
+};
+
+/* Entry i in table order, or NULL past the last. */
+const struct kdl_entry *kdl_entry_at(const kdl_registry *reg, size_t i);
+/* The entry taken when none is named. */
+const struct kdl_entry *kdl_entry_default(const kdl_registry *reg);
+/* The entry of a name or alias; NULL and "unknown architecture 'x'
+ * (known: ...)" on ctx if none. */
+const struct kdl_entry *kdl_lookup(kdl_ctx *ctx, const kdl_registry *reg,
+                                   const char *name);
+/* The names, space-separated, each alias in parentheses after its name:
+ * "x86_64 aarch64 (arm64) s390x"; a new string, NULL if out of memory. */
+char *kdl_names(const kdl_registry *reg);
+
 /* Space-separated register names of an architecture (aliases in
  * parentheses after the name they stand for), or NULL if unknown. */
 char *kdl_arch_register_list(const char *arch);
-/* Whether some architecture has a register of this name. */
-int kdl_register_known_anywhere(const char *reg);
 
-/* ---- inputs ---- */
-
-/* Resolves a length of KDL_LEN_ALL to the bytes from offset to the end of
- * a regular file or block device, and checks that a given length fits.
- * For other inputs (pipes, character devices) KDL_LEN_ALL stays. */
-int kdl_input_length(kdl_ctx *ctx, int fd, const char *name, uint64_t offset,
-                     uint64_t *length);
-
-/* ---- VMCOREINFO ---- */
-
-/* Checks vmcoreinfo text (KEY=VALUE lines) and returns it in a new
- * buffer with a final newline; warns about what readers will reject. */
-char *kdl_vmcoreinfo_normalize(kdl_ctx *ctx, const char *text, size_t len,
-                               size_t *out_len);
-
-/* ---- the builder ---- */
+/* ---- checks the builder makes, for callers that check early ---- */
 
 struct kdl_time {
 	int64_t sec, usec;
@@ -85,7 +116,7 @@ struct kdl_prstatus {
 	uint32_t cpu;
 	int32_t pid, ppid, pgrp, sid;
 	int32_t signo, code, err;
-	int32_t cursig;
+	int32_t cursig; /* 16 bits in the note */
 	struct kdl_time utime, stime, cutime, cstime;
 };
 
@@ -94,7 +125,38 @@ struct kdl_reg {
 	uint64_t value;
 };
 
-/* NULL arch: decided later by kdl_dump_set_arch, else x86_64. */
+struct kdl_segment_info {
+	uint64_t phys, virt, size;
+};
+
+/* cursig and the registers: with arch, every register must be one of its
+ * own, fit and come once; with arch NULL (named later), a register no
+ * architecture has fails, against the default architecture's list. */
+int kdl_prstatus_check(kdl_ctx *ctx, const char *arch,
+                       const struct kdl_prstatus *status,
+                       const struct kdl_reg *regs, size_t nregs);
+/* A custom note: not the VMCOREINFO note nor a CPU's, and not too large
+ * for ELF. */
+int kdl_note_check(kdl_ctx *ctx, const char *name, uint32_t type, size_t len);
+/* A segment is not empty and ends within the address space. */
+int kdl_segment_check(kdl_ctx *ctx, uint64_t phys, uint64_t size);
+/* Two segments do not share a byte. */
+int kdl_segment_check_overlap(kdl_ctx *ctx, const struct kdl_segment_info *a,
+                              const struct kdl_segment_info *b);
+/* Resolves a length of KDL_LENGTH_UNKNOWN to the bytes from offset to the
+ * end of a regular file or block device, and checks that a given length
+ * fits.  For other inputs (pipes, character devices) it stays unknown. */
+int kdl_input_length(kdl_ctx *ctx, int fd, const char *name, uint64_t offset,
+                     uint64_t *length);
+
+/* Checks vmcoreinfo text (KEY=VALUE lines) and returns it in a new
+ * buffer with a final newline; warns about what readers will reject. */
+char *kdl_vmcoreinfo_normalize(kdl_ctx *ctx, const char *text, size_t len,
+                               size_t *out_len);
+
+/* ---- the builder: a dump described piece by piece ---- */
+
+/* NULL arch: decided later by kdl_dump_set_arch, else the default. */
 kdl_dump *kdl_dump_new(kdl_ctx *ctx, const char *arch);
 void kdl_dump_free(kdl_dump *dump);
 
@@ -103,12 +165,14 @@ int kdl_dump_set_arch(kdl_dump *dump, const char *arch);
 /* The text is checked and normalized as kdl_vmcoreinfo_normalize does. */
 int kdl_dump_set_vmcoreinfo(kdl_dump *dump, const char *text, size_t len);
 int kdl_dump_set_vmcoreinfo_file(kdl_dump *dump, const char *path);
+/* The page size when the vmcoreinfo has no PAGESIZE. */
+int kdl_dump_set_page_size(kdl_dump *dump, uint64_t size);
 
 /* The buffer must stay valid until the dump is written. */
 int kdl_dump_add_segment_buffer(kdl_dump *dump, uint64_t phys, uint64_t virt,
                                 const void *data, size_t len);
-/* The file is read when the dump is written; length KDL_LEN_ALL means to
- * its end.  The descriptor stays the caller's. */
+/* The file is read when the dump is written; length KDL_LENGTH_UNKNOWN
+ * means to its end.  The descriptor stays the caller's. */
 int kdl_dump_add_segment_path(kdl_dump *dump, uint64_t phys, uint64_t virt,
                               const char *path, uint64_t offset,
                               uint64_t length);
@@ -118,12 +182,15 @@ int kdl_dump_add_segment_fd(kdl_dump *dump, uint64_t phys, uint64_t virt,
 int kdl_dump_add_cpu(kdl_dump *dump, const struct kdl_prstatus *status,
                      const struct kdl_reg *regs, size_t nregs);
 
-/* Custom ELF note; any type. */
+/* Custom ELF note; any type but those kdl_note_check refuses. */
 int kdl_dump_add_note(kdl_dump *dump, const char *name, uint32_t type,
                       const void *desc, size_t len);
+/* The same, holding the bytes of a file (at most 16 MiB). */
+int kdl_dump_add_note_file(kdl_dump *dump, const char *name, uint32_t type,
+                           const char *path);
 /* Owner name of metadata and annotation notes (default "KDUMPLING"). */
 int kdl_dump_set_vendor(kdl_dump *dump, const char *vendor);
-/* key=value lines of the METADATA (type 1) and ANNOTATIONS (type 2) notes. */
+/* key=value lines of the METADATA and ANNOTATIONS notes. */
 int kdl_dump_add_metadata(kdl_dump *dump, const char *key, const char *value);
 int kdl_dump_add_annotation(kdl_dump *dump, const char *key,
                             const char *value);
@@ -136,25 +203,49 @@ int kdl_dump_add_annotation(kdl_dump *dump, const char *key,
 #define KDL_NOTE_FILE_INFO 0x4b444c03
 #define KDL_NOTE_USER_DEFINED 0x4b444d00 /* and up */
 
-/* How the kdump-compressed format is written; the ELF format ignores
- * these.  Codecs: none, zlib, lzo, snappy, zstd.  has_level 0 takes the
- * codec's default level. */
-int kdl_dump_set_compression(kdl_dump *dump, const char *codec, int level,
-                             int has_level);
-/* makedumpfile's dump level; bit 1 leaves out all-zero pages. */
-int kdl_dump_set_dump_level(kdl_dump *dump, int level);
-/* Compression threads; 0 is one per online CPU. */
-int kdl_dump_set_threads(kdl_dump *dump, unsigned threads);
-/* The page size when the vmcoreinfo has no PAGESIZE. */
-int kdl_dump_set_page_size(kdl_dump *dump, uint32_t size);
-/* Write makedumpfile's flattened format (as makedumpfile -F does). */
-int kdl_dump_set_flat(kdl_dump *dump, int flat);
-/* Space-separated names of the codecs; a new string. */
-char *kdl_codec_names(void);
+/* Checks the dump and settles it: segments in physical order, none empty
+ * or overlapping, the architecture defaulted, registers checked, the page
+ * size and the notes decided.  From then on it can be written, as often
+ * and in as many formats as wanted, but not changed.  Writing a dump and
+ * kdl_dump_stats freeze it. */
+int kdl_dump_freeze(kdl_dump *dump);
 
-/* Space-separated names of the output formats; a new string. */
-char *kdl_format_names(void);
-int kdl_format_known(const char *name);
+size_t kdl_dump_segment_count(const kdl_dump *dump);
+/* In ascending physical order once frozen. */
+int kdl_dump_segment(const kdl_dump *dump, size_t i,
+                     struct kdl_segment_info *info);
+
+/* ---- writing a dump ---- */
+
+/* How a dump is written.  kdl_options_init gives the defaults; the
+ * setters check what they are given. */
+struct kdl_options {
+	const char *format;   /* an entry of kdl_formats */
+	/* the kdump-compressed format */
+	const char *codec;    /* an entry of kdl_codecs */
+	int level;            /* the codec's level */
+	int dump_level;       /* makedumpfile's: bit 1 leaves out zero pages */
+	unsigned threads;     /* compression threads; 0 one per online CPU */
+	int flat;             /* makedumpfile's flattened format, as -F */
+	/* the header's time when the vmcoreinfo has no CRASHTIME, if set;
+	 * else the time of writing */
+	int has_timestamp;
+	uint64_t timestamp;
+	/* where scratch files go when the dump has no directory of its own
+	 * (written to stdout); NULL: /tmp */
+	const char *scratch_dir;
+};
+
+void kdl_options_init(struct kdl_options *opts);
+int kdl_options_set_format(kdl_ctx *ctx, struct kdl_options *opts,
+                           const char *format);
+/* has_level 0 takes the codec's default level. */
+int kdl_options_set_compression(kdl_ctx *ctx, struct kdl_options *opts,
+                                const char *codec, int level, int has_level);
+int kdl_options_set_dump_level(kdl_ctx *ctx, struct kdl_options *opts,
+                               int level);
+int kdl_options_set_threads(kdl_ctx *ctx, struct kdl_options *opts,
+                            unsigned threads);
 
 struct kdl_stats {
 	const char *arch;
@@ -176,25 +267,18 @@ struct kdl_stats {
 	uint64_t compressed_size;
 };
 
-struct kdl_segment_info {
-	uint64_t phys, virt, size;
-};
-
+/* opts NULL: the defaults. */
 /* Lays the dump out without writing it. */
-int kdl_dump_stats(kdl_dump *dump, const char *format, struct kdl_stats *st);
-size_t kdl_dump_segment_count(const kdl_dump *dump);
-/* In ascending physical order once laid out. */
-int kdl_dump_segment(const kdl_dump *dump, size_t i,
-                     struct kdl_segment_info *info);
-/* Stats as text or JSON, in a new string. */
-char *kdl_dump_stats_text(kdl_dump *dump, const struct kdl_stats *st,
-                          int json);
-
+int kdl_dump_stats(kdl_dump *dump, const struct kdl_options *opts,
+                   struct kdl_stats *st);
 /* Writes the dump to path atomically: nothing appears there unless the
  * whole dump was written; "-" writes the flattened format to stdout.
  * Fills st if not NULL. */
-int kdl_dump_write(kdl_dump *dump, const char *path, const char *format,
-                   struct kdl_stats *st);
+int kdl_dump_write(kdl_dump *dump, const char *path,
+                   const struct kdl_options *opts, struct kdl_stats *st);
+/* Stats as text or JSON, in a new string. */
+char *kdl_dump_stats_text(kdl_dump *dump, const struct kdl_stats *st,
+                          int json);
 
 /* ---- the record stream (see STREAM.md) ---- */
 
@@ -220,24 +304,22 @@ enum {
 	KDL_REC_SEGMENT_END = 0x13,
 };
 #define KDL_REC_CRITICAL 0x1u
-#define KDL_LENGTH_UNKNOWN UINT64_MAX
 
-/* name is how messages call the input ("stdin"). */
+/* The framing.  name is how messages call the input ("stdin"). */
 kdl_reader *kdl_reader_new(kdl_ctx *ctx, int fd, const char *name);
 void kdl_reader_free(kdl_reader *r);
 const char *kdl_reader_name(const kdl_reader *r);
 /* 1: a record header was read; 0: the stream ended properly (its end
  * record, or an empty input); -1: error.  Its payload must be consumed
- * (kdl_reader_payload, _read, _skip or kdl_stream_pass) before the next. */
+ * (decoded, or kdl_reader_payload, _read, _skip, kdl_stream_pass) before
+ * the next. */
 int kdl_reader_next(kdl_reader *r, struct kdl_record *rec);
-/* The whole payload in a new buffer (NUL-terminated for convenience). */
-void *kdl_reader_payload(kdl_reader *r, const struct kdl_record *rec);
+/* The whole payload, valid until the next record (NUL-terminated for
+ * convenience); at most 64 MiB. */
+const void *kdl_reader_payload(kdl_reader *r, const struct kdl_record *rec);
 /* Up to n bytes of the current payload; 0 when it is consumed. */
 long kdl_reader_read(kdl_reader *r, void *buf, size_t n);
 int kdl_reader_skip(kdl_reader *r);
-/* The payload of a KDL_REC_SEGMENT record. */
-int kdl_reader_segment(kdl_reader *r, const struct kdl_record *rec,
-                       uint64_t *phys, uint64_t *virt, uint64_t *length);
 
 /* Writes the stream header at once. */
 kdl_writer *kdl_writer_new(kdl_ctx *ctx, int fd, const char *name);
@@ -246,6 +328,7 @@ int kdl_writer_finish(kdl_writer *w);
 /* Frees the writer without ending the stream, after a failure: readers
  * downstream then see a truncated stream. */
 void kdl_writer_free(kdl_writer *w);
+/* Records of types this header does not know, for private use. */
 int kdl_writer_record(kdl_writer *w, uint32_t type, uint32_t flags,
                       const void *payload, uint64_t length);
 /* Starts a record whose payload follows through kdl_writer_data. */
@@ -257,27 +340,95 @@ int kdl_writer_end(kdl_writer *w);
 /* Copies the record just read, payload and all, from r to w. */
 int kdl_stream_pass(kdl_reader *r, kdl_writer *w, const struct kdl_record *rec);
 
-/* Description records as the programs emit them. */
-int kdl_emit_arch(kdl_writer *w, const char *arch);
-int kdl_emit_vmcoreinfo(kdl_writer *w, const char *text, size_t len);
-int kdl_emit_note(kdl_writer *w, const char *name, uint32_t type,
-                  const void *desc, size_t len);
-int kdl_emit_meta(kdl_writer *w, const char *vendor, uint32_t kind,
-                  const char *key, const char *value);
-int kdl_emit_prstatus(kdl_writer *w, const struct kdl_prstatus *status,
-                      const struct kdl_reg *regs, size_t nregs);
-/* The record that opens a segment (KDL_LENGTH_UNKNOWN if unknown). */
-int kdl_emit_segment_header(kdl_writer *w, uint64_t phys, uint64_t virt,
-                            uint64_t length);
-/* A whole segment from a descriptor: length KDL_LENGTH_UNKNOWN reads to
- * the end of input. */
-int kdl_emit_segment_fd(kdl_writer *w, uint64_t phys, uint64_t virt, int fd,
-                        const char *name, uint64_t offset, uint64_t length);
+/* The records, each encoded by its put and decoded by its get.  A get
+ * reads the payload of the record just read, which must be of its type;
+ * the strings and arrays it fills in stay valid until the next record. */
+struct kdl_rec_arch {
+	const char *name;
+};
+struct kdl_rec_vmcoreinfo {
+	const char *text;
+	size_t len;
+};
+struct kdl_rec_note {
+	uint32_t type;
+	const char *name;
+	const void *desc;
+	size_t len;
+};
+struct kdl_rec_meta {
+	uint32_t kind; /* KDL_NOTE_METADATA or KDL_NOTE_ANNOTATIONS */
+	const char *vendor, *key, *value;
+};
+struct kdl_rec_prstatus {
+	struct kdl_prstatus status;
+	const struct kdl_reg *regs;
+	size_t nregs;
+};
+struct kdl_rec_segment {
+	uint64_t phys, virt;
+	uint64_t length; /* or KDL_LENGTH_UNKNOWN */
+};
+struct kdl_rec_zero {
+	uint64_t length;
+};
+struct kdl_rec_segment_end {
+	uint64_t length;
+};
 
-/* Reads a stream into the dump and writes it to path (NULL: only lay it
- * out, for --dry-run). */
+int kdl_rec_put_arch(kdl_writer *w, const struct kdl_rec_arch *rec);
+int kdl_rec_get_arch(kdl_reader *r, const struct kdl_record *hdr,
+                     struct kdl_rec_arch *rec);
+int kdl_rec_put_vmcoreinfo(kdl_writer *w, const struct kdl_rec_vmcoreinfo *rec);
+int kdl_rec_get_vmcoreinfo(kdl_reader *r, const struct kdl_record *hdr,
+                           struct kdl_rec_vmcoreinfo *rec);
+int kdl_rec_put_note(kdl_writer *w, const struct kdl_rec_note *rec);
+int kdl_rec_get_note(kdl_reader *r, const struct kdl_record *hdr,
+                     struct kdl_rec_note *rec);
+int kdl_rec_put_meta(kdl_writer *w, const struct kdl_rec_meta *rec);
+int kdl_rec_get_meta(kdl_reader *r, const struct kdl_record *hdr,
+                     struct kdl_rec_meta *rec);
+int kdl_rec_put_prstatus(kdl_writer *w, const struct kdl_rec_prstatus *rec);
+int kdl_rec_get_prstatus(kdl_reader *r, const struct kdl_record *hdr,
+                         struct kdl_rec_prstatus *rec);
+int kdl_rec_put_segment(kdl_writer *w, const struct kdl_rec_segment *rec);
+int kdl_rec_get_segment(kdl_reader *r, const struct kdl_record *hdr,
+                        struct kdl_rec_segment *rec);
+/* DATA's payload is the bytes themselves: a whole record from memory,
+ * or its header, its bytes following through kdl_writer_data.  Readers
+ * consume them with kdl_reader_read or hand them on. */
+int kdl_rec_put_data(kdl_writer *w, const void *buf, size_t n);
+int kdl_rec_begin_data(kdl_writer *w, uint64_t n);
+int kdl_rec_put_zero(kdl_writer *w, const struct kdl_rec_zero *rec);
+int kdl_rec_get_zero(kdl_reader *r, const struct kdl_record *hdr,
+                     struct kdl_rec_zero *rec);
+int kdl_rec_put_segment_end(kdl_writer *w,
+                            const struct kdl_rec_segment_end *rec);
+int kdl_rec_get_segment_end(kdl_reader *r, const struct kdl_record *hdr,
+                            struct kdl_rec_segment_end *rec);
+
+/* A whole segment from a descriptor: SEGMENT, its bytes, SEGMENT_END.
+ * Length KDL_LENGTH_UNKNOWN reads to the end of the input. */
+int kdl_stream_segment_fd(kdl_writer *w, uint64_t phys, uint64_t virt,
+                          int fd, const char *name, uint64_t offset,
+                          uint64_t length);
+
+/* ---- streams and dumps ---- */
+
+/* Writes what the dump holds as records: the architecture if named, the
+ * vmcoreinfo, notes, metadata, CPUs, then its segments and their bytes. */
+int kdl_dump_write_stream(kdl_dump *dump, kdl_writer *w);
+/* Reads a whole stream into the dump, its segments' bytes into an
+ * unnamed scratch file in scratch_dir (NULL: /tmp), so that the dump can
+ * then be written like any other. */
+int kdl_dump_read_stream(kdl_dump *dump, kdl_reader *r,
+                         const char *scratch_dir);
+/* Reads a stream into the dump and writes it to path in one pass, the
+ * segments' bytes going straight to the file.  path NULL only lays the
+ * dump out (for a dry run): its bytes are passed over, and the dump can
+ * then give stats but cannot be written. */
 int kdl_pack_stream(kdl_dump *dump, kdl_reader *r, const char *path,
-                    const char *format, struct kdl_stats *st);
+                    const struct kdl_options *opts, struct kdl_stats *st);
 
 #pragma GCC visibility pop
 

@@ -104,10 +104,10 @@ quiet() {
 @test "an unknown register: vmc-pack --arch lists that architecture's names" {
 	mkdir out
 	run bash -c 'vmc-prstatus --cpu 0 rip=1 </dev/null | vmc-pack --arch riscv64 -o out/vmcore; echo "exit ${PIPESTATUS[*]}"'
-	assert_output "vmc-pack: unknown register 'rip' for riscv64; valid registers: $RISCV64_REGS
+	assert_output "vmc-pack: CPU 0: unknown register 'rip' for riscv64; valid registers: $RISCV64_REGS
 exit 0 1"
 	run bash -c 'vmc-prstatus --cpu 0 rip=1 </dev/null | vmc-pack --arch ppc64 --format kdump -o out/vmcore; echo "exit ${PIPESTATUS[*]}"'
-	assert_output "vmc-pack: unknown register 'rip' for ppc64; valid registers: $PPC64_REGS
+	assert_output "vmc-pack: CPU 0: unknown register 'rip' for ppc64; valid registers: $PPC64_REGS
 exit 0 1"
 	run ls -A out
 	assert_output ''

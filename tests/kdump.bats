@@ -316,23 +316,23 @@ Try 'vmc-pack --help' for more information."
 
 @test "unknown codec: usage error, the known ones listed" {
 	make_stream
-	refuses "--compress/--level: unknown compression 'lz4' (known: none zlib lzo snappy zstd)" \
+	refuses "--compress: unknown compression 'lz4' (known: none zlib lzo snappy zstd)" \
 		--format kdump --compress lz4
 }
 
 @test "a level out of the codec's range: usage error, the range named" {
 	make_stream
-	refuses '--compress/--level: zlib levels are 1 to 9, not 0' --format kdump --level 0
-	refuses '--compress/--level: zlib levels are 1 to 9, not 10' --format kdump --compress zlib --level 10
-	refuses '--compress/--level: zstd levels are -131072 to 22, not 23' --format kdump --compress zstd --level 23
-	refuses '--compress/--level: zstd levels are -131072 to 22, not -131073' --format kdump --compress zstd --level -131073
+	refuses '--level: zlib levels are 1 to 9, not 0' --format kdump --level 0
+	refuses '--level: zlib levels are 1 to 9, not 10' --format kdump --compress zlib --level 10
+	refuses '--level: zstd levels are -131072 to 22, not 23' --format kdump --compress zstd --level 23
+	refuses '--level: zstd levels are -131072 to 22, not -131073' --format kdump --compress zstd --level -131073
 }
 
 @test "--level for a codec without levels: usage error" {
 	make_stream
-	refuses '--compress/--level: lzo has no compression levels' --format kdump --compress lzo --level 1
-	refuses '--compress/--level: snappy has no compression levels' --format kdump --level 1 --compress snappy
-	refuses '--compress/--level: none has no compression levels' --format kdump --compress none --level 6
+	refuses '--level: lzo has no compression levels' --format kdump --compress lzo --level 1
+	refuses '--level: snappy has no compression levels' --format kdump --level 1 --compress snappy
+	refuses '--level: none has no compression levels' --format kdump --compress none --level 6
 }
 
 @test "dump levels that need the kernel's page structures: usage error" {

@@ -61,7 +61,8 @@ vmcoreinfo_ok() {
 @test "an unknown option or an argument is a usage error" {
 	run quiet vmc-note --bogus </dev/null
 	assert_failure 2
-	assert_line "Try 'vmc-note --help' for more information."
+	assert_output "vmc-note: unknown option '--bogus'
+Try 'vmc-note --help' for more information."
 	run quiet vmc-note extra </dev/null
 	assert_failure 2
 	assert_line --index 0 "vmc-note: unexpected argument 'extra'"
@@ -91,7 +92,7 @@ vmcoreinfo_ok() {
 	assert_line --index 0 "vmc-note: --note: '12q' is not a number"
 	run quiet vmc-note --note ACME:0x100000000:text </dev/null
 	assert_failure 2
-	assert_line --index 0 "vmc-note: --note: note type 0x100000000 does not fit in 32 bits"
+	assert_line --index 0 "vmc-note: --note: '0x100000000' does not fit in 32 bits"
 }
 
 @test "notes that are not custom notes are refused" {

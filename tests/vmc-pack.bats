@@ -187,7 +187,7 @@ vmc-pack: stdin: truncated stream: it ends without its end record (did a program
 	run bash -c 'vmc-seg --phys 0x1000 a </dev/null | vmc-seg --phys 0x2000 b | vmc-pack -o out/vmcore; echo "exit ${PIPESTATUS[*]}"'
 	# the first vmc-seg may still be writing when the second one quits:
 	# then it dies of SIGPIPE (141) rather than finishing (0)
-	assert_output --regexp "^vmc-seg: segment 0x2000-0x3fff of b overlaps segment 0x1000-0x370f
+	assert_output --regexp "^vmc-seg: b: segment 0x2000-0x3fff overlaps segment 0x1000-0x370f
 vmc-pack: stdin: truncated stream: it ends without its end record \\(did a program before this one fail\\?\\)
 exit (0|141) 1 1\$"
 	# from a pipe the length is known only at its end: vmc-pack sees it
@@ -202,11 +202,11 @@ exit 0 0 0 1"
 	mkdir out
 	: >empty
 	run bash -c 'vmc-seg --phys 0x1000 empty </dev/null | vmc-pack -o out/vmcore; echo "exit ${PIPESTATUS[*]}"'
-	assert_output "vmc-seg: empty: no data: a segment cannot be empty
+	assert_output "vmc-seg: empty: no data for the segment at 0x1000: a segment cannot be empty
 vmc-pack: stdin: truncated stream: it ends without its end record (did a program before this one fail?)
 exit 1 1"
 	run bash -c ': | vmc-seg --phys 0x1000 - | vmc-pack -o out/vmcore; echo "exit ${PIPESTATUS[*]}"'
-	assert_output "vmc-seg: stdin: no data: a segment cannot be empty
+	assert_output "vmc-seg: stdin: no data for the segment at 0x1000: a segment cannot be empty
 vmc-pack: stdin: truncated stream: it ends without its end record (did a program before this one fail?)
 exit 0 1 1"
 	# an empty SEGMENT record that another producer wrote
@@ -217,7 +217,7 @@ sys.stdout.buffer.write(b"\x89VMC\r\n\x1a\n" + struct.pack("<II", 1, 0)
     + rec(0x13, struct.pack("<Q", 0)) + rec(0x01, struct.pack("<Q", 2)))' >stream
 	run vmc-pack -o out/vmcore <stream
 	assert_failure 1
-	assert_output 'vmc-pack: empty segment at 0x1000'
+	assert_output 'vmc-pack: no data for the segment at 0x1000: a segment cannot be empty'
 	run ls -A out
 	assert_output ''
 }

@@ -121,13 +121,25 @@ on_tty() {
 	pattern 4096 mem
 	run quiet vmc-seg --phys 0 --length 0 mem </dev/null
 	assert_failure 2
-	assert_line --index 0 "vmc-seg: --length: a segment cannot be empty"
+	assert_line --index 0 "vmc-seg: --length: no data for the segment at 0x0: a segment cannot be empty"
 }
 
-@test "an unknown option is a usage error" {
+@test "an unknown option is a usage error, said once" {
 	run quiet vmc-seg --phys 0 --bogus mem </dev/null
 	assert_failure 2
-	assert_output --partial "Try 'vmc-seg --help' for more information."
+	assert_output "vmc-seg: unknown option '--bogus'
+Try 'vmc-seg --help' for more information."
+	run quiet vmc-seg -x --phys 0 mem </dev/null
+	assert_failure 2
+	assert_output "vmc-seg: unknown option '-x'
+Try 'vmc-seg --help' for more information."
+}
+
+@test "an option without its argument is a usage error, said once" {
+	run quiet vmc-seg mem --phys </dev/null
+	assert_failure 2
+	assert_output "vmc-seg: option '--phys' requires an argument
+Try 'vmc-seg --help' for more information."
 }
 
 @test "refuses to write the stream to a terminal" {
@@ -244,7 +256,7 @@ on_tty() {
 	pattern 10000 mem
 	run bash -c 'vmc-seg --phys 0 --offset 10000 mem </dev/null >out'
 	assert_failure 1
-	assert_output "vmc-seg: mem: no data: a segment cannot be empty"
+	assert_output "vmc-seg: mem: no data for the segment at 0x0: a segment cannot be empty"
 }
 
 @test "a length past the end of the file fails" {
@@ -277,7 +289,7 @@ on_tty() {
 	: >empty
 	run bash -c 'vmc-seg --phys 0 empty </dev/null >out'
 	assert_failure 1
-	assert_output "vmc-seg: empty: no data: a segment cannot be empty"
+	assert_output "vmc-seg: empty: no data for the segment at 0x0: a segment cannot be empty"
 }
 
 @test "- reads raw memory of unknown length from a pipe and starts the pipeline" {
@@ -334,7 +346,7 @@ on_tty() {
 @test "- with nothing on the pipe fails" {
 	run bash -c ': | vmc-seg --phys 0 - >out'
 	assert_failure 1
-	assert_output "vmc-seg: stdin: no data: a segment cannot be empty"
+	assert_output "vmc-seg: stdin: no data for the segment at 0x0: a segment cannot be empty"
 }
 
 @test "a character device needs --length and gives its bytes" {
@@ -407,7 +419,7 @@ on_tty() {
 	pattern 8192 b
 	run bash -c 'vmc-seg --phys 0x1000 b </dev/null | vmc-seg --phys 0 a >out'
 	assert_failure 1
-	assert_output "vmc-seg: segment 0x0-0x1fff of a overlaps segment 0x1000-0x2fff"
+	assert_output "vmc-seg: a: segment 0x0-0x1fff overlaps segment 0x1000-0x2fff"
 }
 
 @test "records from upstream pass through in front of the segment" {
@@ -438,11 +450,35 @@ sys.stdout.write(bytes(k.read(K.KDUMP_MACHPHYSADDR, 0x100ff0, 32)).hex())'
 	assert_output "ffffffffffffe000 ffffffffffffe000 2000 2000 1000 7 0"
 }
 
-@test "a segment past the end of the address space does not pack" {
+@test "a segment past the end of the address space is refused" {
 	pattern 8192 mem
-	vmc-seg --phys 0xfffffffffffff000 mem </dev/null >stream
-	run vmc-pack -o dump <stream
+	run bash -c 'vmc-seg --phys 0xfffffffffffff000 mem </dev/null >stream'
+	assert_failure 1
+	assert_output "vmc-seg: mem: segment at 0xfffffffffffff000 of 8192 bytes goes past the end of the address space"
+	# from a pipe, its length is known only at its end
+	run bash -c 'cat mem | vmc-seg --phys 0xfffffffffffff000 - >stream'
+	assert_failure 1
+	assert_output "vmc-seg: stdin: segment at 0xfffffffffffff000 of 8192 bytes goes past the end of the address space"
+}
+
+@test "a segment past the end of the address space does not pack" {
+	mkdir out
+	# a stream that another producer wrote: SEGMENT of 8 KiB at the last
+	# page, then its 8 KiB, or a length it learns only at the end
+	"$SYSPY" -c 'import struct, sys
+rec = lambda t, p: struct.pack("<IIQ", t, 1, len(p)) + p
+for name, length in (("known", 8192), ("unknown", 2**64 - 1)):
+    with open(name, "wb") as f:
+        f.write(b"\x89VMC\r\n\x1a\n" + struct.pack("<II", 1, 0)
+                + rec(0x10, struct.pack("<QQQ", 2**64 - 4096, 0, length))
+                + rec(0x11, bytes(8192)) + rec(0x13, struct.pack("<Q", 8192))
+                + rec(0x01, struct.pack("<Q", 3)))'
+	run vmc-pack -o out/vmcore <known
+	assert_failure 1
+	assert_output "vmc-pack: segment at 0xfffffffffffff000 of 8192 bytes goes past the end of the address space"
+	run vmc-pack -o out/vmcore <unknown
 	assert_failure 1
 	assert_output "vmc-pack: segment at 0xfffffffffffff000 goes past the end of the address space"
-	[ ! -e dump ]
+	run ls -A out
+	assert_output ''
 }

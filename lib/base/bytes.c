@@ -1,0 +1,31 @@
+/* Multi-byte fields in the dumped machine's byte order. */
+#include "base/base.h"
+
+void kdl_put16(uint8_t *p, uint16_t v, bool be)
+{
+	for (int i = 0; i < 2; i++)
+		p[be ? 1 - i : i] = (uint8_t)(v >> (8 * i));
+}
+
+void kdl_put32(uint8_t *p, uint32_t v, bool be)
+{
+	for (int i = 0; i < 4; i++)
+		p[be ? 3 - i : i] = (uint8_t)(v >> (8 * i));
+}
+
+void kdl_put64(uint8_t *p, uint64_t v, bool be)
+{
+	for (int i = 0; i < 8; i++)
+		p[be ? 7 - i : i] = (uint8_t)(v >> (8 * i));
+}
+
+uint32_t kdl_get32le(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+uint64_t kdl_get64le(const uint8_t *p)
+{
+	return (uint64_t)kdl_get32le(p) | (uint64_t)kdl_get32le(p + 4) << 32;
+}

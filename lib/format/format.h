@@ -1,0 +1,129 @@
+/* format: the dump files that can be written, one file each, listed in
+ * format.c.  A format is driven through a job (write/job.c): segment
+ * bytes arrive as sources (source.c), whatever they come from, then the
+ * frozen dump is finished into headers. */
+#ifndef KDL_FORMAT_H
+#define KDL_FORMAT_H
+
+#include "codec/codec.h"
+#include "model/model.h"
+#include "out/out.h"
+
+/* ---- byte sources: where a segment's next bytes come from ---- */
+
+struct kdl_source;
+
+struct kdl_source_ops {
+	/* Exactly n bytes into dst. */
+	int (*read)(struct kdl_source *src, void *dst, size_t n);
+	/* Exactly n bytes to fd at off, through the kernel where it can. */
+	int (*copy)(struct kdl_source *src, uint64_t n,
+	            const struct kdl_copy_end *to);
+	/* n bytes passed over; optional: without it nothing need be read. */
+	int (*skip)(struct kdl_source *src, uint64_t n);
+};
+
+struct kdl_source {
+	kdl_ctx *ctx;
+	uint64_t len; /* bytes left */
+	const struct kdl_source_ops *ops; /* NULL: zeros */
+	const uint8_t *buf;               /* memory */
+	int fd;                           /* a descriptor, from pos on */
+	const char *name;
+	uint64_t pos, total;
+	void *arg;                        /* the ops' own */
+};
+
+void kdl_source_buffer(struct kdl_source *src, kdl_ctx *ctx, const void *buf,
+                       uint64_t n);
+void kdl_source_fd(struct kdl_source *src, kdl_ctx *ctx, int fd,
+                   const char *name, uint64_t offset, uint64_t n);
+void kdl_source_zero(struct kdl_source *src, kdl_ctx *ctx, uint64_t n);
+/* n bytes that ops bring, arg theirs. */
+void kdl_source_custom(struct kdl_source *src, kdl_ctx *ctx,
+                       const struct kdl_source_ops *ops, void *arg, uint64_t n);
+/* Zeros, with no bytes behind them. */
+bool kdl_source_is_zero(const struct kdl_source *src);
+/* Each takes n of the source's bytes, n at most what is left. */
+int kdl_source_read(struct kdl_source *src, void *dst, size_t n);
+/* Zeros are not written: the range stays a hole. */
+int kdl_source_copy(struct kdl_source *src, uint64_t n, int fd,
+                    const char *name, uint64_t off);
+int kdl_source_skip(struct kdl_source *src, uint64_t n);
+
+/* ---- a write ---- */
+
+struct kdl_format_ops;
+
+/* The options of a write, checked and resolved. */
+struct kdl_plan {
+	const struct kdl_format_ops *format;
+	const struct kdl_codec *codec;
+	int level;
+	int dump_level;
+	unsigned threads;   /* at least 1 */
+	bool flat;
+	uint64_t timestamp; /* when the vmcoreinfo has no CRASHTIME */
+	const char *scratch_dir;
+};
+
+/* One write of a dump, as its format sees it. */
+struct kdl_job {
+	kdl_ctx *ctx;
+	kdl_dump *dump;
+	const struct kdl_plan *plan;
+	struct kdl_out *out; /* NULL when the dump is only laid out */
+	void *priv;          /* the format's, priv_size bytes */
+	struct kdl_feed seg; /* the segment being filled */
+	size_t segments;     /* complete so far */
+	struct kdl_out file; /* what out points to */
+};
+
+/* An output format, driven in this order: for each segment, in any
+ * order and of a length that may be known only at its end,
+ * segment_begin, bytes as they come, segment_end; then finish, once the
+ * dump is frozen; estimate and stats at any time after that.  When the
+ * dump is only laid out (job->out NULL), only estimate and stats are
+ * called. */
+struct kdl_format_ops {
+	struct kdl_entry info; /* first: the table holds &info */
+	size_t priv_size;
+
+	/* The format reads back and moves what it has written, so it needs
+	 * a file of its own: not a pipe, not the flattened format. */
+	bool needs_file;
+
+	/* A segment starts at job->seg.phys; optional.
+	 * Returns 0, or -1 with the error on job->ctx. */
+	int (*segment_begin)(struct kdl_job *job);
+
+	/* The next bytes of the segment: all of src must be taken, to go at
+	 * job->seg.phys + job->seg.filled on (the job counts them after).
+	 * Returns 0 or -1. */
+	int (*bytes)(struct kdl_job *job, struct kdl_source *src);
+
+	/* The segment is complete, job->seg.len bytes; optional. */
+	int (*segment_end)(struct kdl_job *job);
+
+	/* The dump is frozen: headers, notes, whatever is left, so that
+	 * job->out holds the whole file.  Returns 0 or -1. */
+	int (*finish)(struct kdl_job *job);
+
+	/* The size of the file for the frozen dump: at most what finish
+	 * writes, or exactly.  Returns 0 or -1. */
+	int (*estimate)(struct kdl_job *job, uint64_t *size);
+
+	/* What the format adds to the stats; optional. */
+	void (*stats)(struct kdl_job *job, struct kdl_stats *st);
+
+	/* Releases what priv holds; optional. */
+	void (*free)(struct kdl_job *job);
+};
+
+extern const struct kdl_format_ops kdl_format_elf;
+extern const struct kdl_format_ops kdl_format_kdump;
+
+const struct kdl_format_ops *kdl_format_find(const char *name);
+const struct kdl_format_ops *kdl_format_default(void);
+
+#endif

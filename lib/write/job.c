@@ -1,0 +1,121 @@
+/* One write of a dump: the output opened, segment bytes handed to the
+ * format with the checks every segment gets, the dump frozen, the format
+ * finished, the stats filled and the file given its name. */
+#include <string.h>
+#include <sys/stat.h>
+#include <stdlib.h>
+
+#include "write/write.h"
+
+int kdl_job_start(struct kdl_job *job, kdl_ctx *ctx, kdl_dump *dump,
+                  const struct kdl_plan *plan, const char *path)
+{
+	const struct kdl_format_ops *format = plan->format;
+
+	memset(job, 0, sizeof(*job));
+	job->ctx = ctx;
+	job->dump = dump;
+	job->plan = plan;
+	if (path && (plan->flat || !strcmp(path, "-")) && format->needs_file)
+		return kdl_err(ctx, KDL_ERR_UNSUPPORTED,
+		               "%s: the %s format cannot be %s: its headers are written last; give a file name, or use the kdump format",
+		               path, format->info.name,
+		               strcmp(path, "-") ? "flattened" : "written to a pipe");
+	job->priv = kdl_alloc(ctx, format->priv_size);
+	if (!job->priv)
+		return -1;
+	if (path && kdl_out_open(ctx, &job->file, path, plan->flat, plan->scratch_dir)) {
+		kdl_job_free(job);
+		return -1;
+	}
+	job->out = path ? &job->file : NULL;
+	return 0;
+}
+
+void kdl_job_free(struct kdl_job *job)
+{
+	if (job->priv && job->plan->format->free)
+		job->plan->format->free(job);
+	free(job->priv);
+	job->priv = NULL;
+}
+
+void kdl_job_abort(struct kdl_job *job)
+{
+	if (job->out)
+		kdl_out_abort(job->out);
+	kdl_job_free(job);
+}
+
+int kdl_job_segment_begin(struct kdl_job *job, uint64_t phys, uint64_t len)
+{
+	const struct kdl_format_ops *format = job->plan->format;
+
+	if (kdl_feed_begin(job->ctx, &job->seg, phys, len))
+		return -1;
+	return job->out && format->segment_begin ? format->segment_begin(job) : 0;
+}
+
+int kdl_job_bytes(struct kdl_job *job, struct kdl_source *src)
+{
+	uint64_t n = src->len;
+
+	if (kdl_feed_room(job->ctx, &job->seg, n) ||
+	    (!job->out ? kdl_source_skip(src, n) : job->plan->format->bytes(job, src)))
+		return -1;
+	job->seg.filled += n;
+	return 0;
+}
+
+int kdl_job_segment_end(struct kdl_job *job)
+{
+	const struct kdl_format_ops *format = job->plan->format;
+
+	if (kdl_feed_end(job->ctx, &job->seg))
+		return -1;
+	job->segments++;
+	return job->out && format->segment_end ? format->segment_end(job) : 0;
+}
+
+static int fill_stats(struct kdl_job *job, struct kdl_stats *st)
+{
+	const kdl_dump *dump = job->dump;
+
+	memset(st, 0, sizeof(*st));
+	st->arch = kdl_dump_arch(dump)->info.name;
+	st->format = job->plan->format->info.name;
+	st->segments = dump->nsegs;
+	st->cpus = dump->ncpus;
+	st->total_memory = kdl_dump_total_memory(dump);
+	st->vmcoreinfo_size = dump->vmcoreinfo_len;
+	if (job->plan->format->estimate(job, &st->estimated_size))
+		return -1;
+	if (job->plan->format->stats)
+		job->plan->format->stats(job, st);
+	return 0;
+}
+
+int kdl_job_finish(struct kdl_job *job, struct kdl_stats *st)
+{
+	struct kdl_stats local;
+	struct stat sb;
+
+	if (!st)
+		st = &local;
+	if (kdl_dump_freeze(job->dump))
+		return -1;
+	if (!job->out)
+		return fill_stats(job, st);
+	if (job->segments != job->dump->nsegs)
+		return kdl_err(job->ctx, KDL_ERR_INVALID,
+		               "the dump has %zu segments and %zu were written: segments added beside a stream are not",
+		               job->dump->nsegs, job->segments);
+	if (job->plan->format->finish(job) || fill_stats(job, st))
+		return -1;
+	if (fstat(job->out->fd, &sb))
+		return kdl_err_sys(job->ctx, "%s", job->out->path);
+	/* on a pipe the size is what was written, not the stream's */
+	st->actual_size = S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
+	st->written = 1;
+	return kdl_out_commit(job->out);
+}

@@ -1,0 +1,101 @@
+/* How a dump is written: the options callers set, checked by the same
+ * code whether they come through the setters or straight into the
+ * struct, and resolved into the plan a write follows. */
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "write/write.h"
+
+/* makedumpfile's users found gains stop well before this */
+#define MAX_THREADS 1024
+
+void kdl_options_init(struct kdl_options *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->format = kdl_format_default()->info.name;
+	opts->codec = kdl_codec_default()->info.name;
+	opts->level = kdl_codec_default()->info.default_level;
+	opts->dump_level = 1;
+}
+
+static const struct kdl_format_ops *find_format(kdl_ctx *ctx, const char *name)
+{
+	return (const struct kdl_format_ops *)kdl_lookup(ctx, &kdl_formats, name);
+}
+
+int kdl_options_set_format(kdl_ctx *ctx, struct kdl_options *opts,
+                           const char *format)
+{
+	if (!find_format(ctx, format))
+		return -1;
+	opts->format = format;
+	return 0;
+}
+
+int kdl_options_set_compression(kdl_ctx *ctx, struct kdl_options *opts,
+                                const char *name, int level, int has_level)
+{
+	const struct kdl_codec *codec = (const struct kdl_codec *)kdl_lookup(ctx, &kdl_codecs, name);
+
+	if (!codec || kdl_codec_level(ctx, codec, level, has_level, &level))
+		return -1;
+	opts->codec = name;
+	opts->level = level;
+	return 0;
+}
+
+int kdl_options_set_dump_level(kdl_ctx *ctx, struct kdl_options *opts,
+                               int level)
+{
+	if (level < 0 || level > 31)
+		return kdl_err(ctx, KDL_ERR_INVALID, "dump levels are 0 to 31, not %d", level);
+	if (level & ~1)
+		return kdl_err(ctx, KDL_ERR_INVALID, "dump level %d: bits 2, 4, 8 and 16 (cache, private cache, user and free pages) need the kernel's page structures, which kdumpling cannot read; only 0 and 1 (zero pages) are supported",
+		               level);
+	opts->dump_level = level;
+	return 0;
+}
+
+int kdl_options_set_threads(kdl_ctx *ctx, struct kdl_options *opts,
+                            unsigned threads)
+{
+	if (threads > MAX_THREADS)
+		return kdl_err(ctx, KDL_ERR_INVALID, "%u threads is too many", threads);
+	opts->threads = threads;
+	return 0;
+}
+
+int kdl_plan_make(kdl_ctx *ctx, const struct kdl_options *opts,
+                  struct kdl_plan *plan)
+{
+	struct kdl_options checked, defaults;
+	const struct kdl_codec *codec;
+	long cpus;
+
+	if (!opts) {
+		kdl_options_init(&defaults);
+		opts = &defaults;
+	}
+	/* the setters' checks, on a copy; a codec without levels ignores
+	 * the level */
+	checked = *opts;
+	codec = kdl_codec_find(opts->codec);
+	if (kdl_options_set_format(ctx, &checked, opts->format) ||
+	    kdl_options_set_compression(ctx, &checked, opts->codec, opts->level,
+	                                codec && codec->info.has_levels) ||
+	    kdl_options_set_dump_level(ctx, &checked, opts->dump_level) ||
+	    kdl_options_set_threads(ctx, &checked, opts->threads))
+		return -1;
+	memset(plan, 0, sizeof(*plan));
+	plan->format = kdl_format_find(checked.format);
+	plan->codec = kdl_codec_find(checked.codec);
+	plan->level = checked.level;
+	plan->dump_level = checked.dump_level;
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	plan->threads = checked.threads ? checked.threads : cpus > 0 ? (unsigned)cpus : 1;
+	plan->flat = checked.flat != 0;
+	plan->timestamp = checked.has_timestamp ? checked.timestamp : (uint64_t)time(NULL);
+	plan->scratch_dir = checked.scratch_dir;
+	return 0;
+}
