@@ -47,7 +47,7 @@ $(B)/libkdumpling.so: $(PICOBJ)
 $(B)/vmc-%: $(B)/cmd/vmc-%.o $(CMDCOMMON) $(B)/libkdumpling.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/check.h $(LIBHDR) $(B)/libkdumpling.a
+$(B)/tests/%: tests/unit/%.c tests/unit/check.h $(wildcard tests/unit/*/*.h) $(LIBHDR) $(B)/libkdumpling.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Itests/unit -o $@ $< $(B)/libkdumpling.a $(LIBS)
 

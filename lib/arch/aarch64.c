@@ -1,20 +1,17 @@
 /* aarch64: pr_reg is struct user_pt_regs (arch/arm64/include/uapi/asm/ptrace.h). */
 #include "arch/arch.h"
 
-#define R(name, index) {name, (index) * 8, 8, false}
-#define ALIAS(name, index) {name, (index) * 8, 8, true}
-
 static const struct kdl_reg_def regs[] = {
-	R("x0", 0), R("x1", 1), R("x2", 2), R("x3", 3),
-	R("x4", 4), R("x5", 5), R("x6", 6), R("x7", 7),
-	R("x8", 8), R("x9", 9), R("x10", 10), R("x11", 11),
-	R("x12", 12), R("x13", 13), R("x14", 14), R("x15", 15),
-	R("x16", 16), R("x17", 17), R("x18", 18), R("x19", 19),
-	R("x20", 20), R("x21", 21), R("x22", 22), R("x23", 23),
-	R("x24", 24), R("x25", 25), R("x26", 26), R("x27", 27),
-	R("x28", 28), R("x29", 29), ALIAS("fp", 29),
-	R("x30", 30), ALIAS("lr", 30),
-	R("sp", 31), R("pc", 32), R("pstate", 33),
+	KDL_REG64("x0", 0), KDL_REG64("x1", 1), KDL_REG64("x2", 2), KDL_REG64("x3", 3),
+	KDL_REG64("x4", 4), KDL_REG64("x5", 5), KDL_REG64("x6", 6), KDL_REG64("x7", 7),
+	KDL_REG64("x8", 8), KDL_REG64("x9", 9), KDL_REG64("x10", 10), KDL_REG64("x11", 11),
+	KDL_REG64("x12", 12), KDL_REG64("x13", 13), KDL_REG64("x14", 14), KDL_REG64("x15", 15),
+	KDL_REG64("x16", 16), KDL_REG64("x17", 17), KDL_REG64("x18", 18), KDL_REG64("x19", 19),
+	KDL_REG64("x20", 20), KDL_REG64("x21", 21), KDL_REG64("x22", 22), KDL_REG64("x23", 23),
+	KDL_REG64("x24", 24), KDL_REG64("x25", 25), KDL_REG64("x26", 26), KDL_REG64("x27", 27),
+	KDL_REG64("x28", 28), KDL_REG64("x29", 29), KDL_ALIAS64("fp", 29),
+	KDL_REG64("x30", 30), KDL_ALIAS64("lr", 30),
+	KDL_REG64("sp", 31), KDL_REG64("pc", 32), KDL_REG64("pstate", 33),
 };
 
 const struct kdl_arch kdl_arch_aarch64 = {
@@ -28,5 +25,5 @@ const struct kdl_arch kdl_arch_aarch64 = {
 	.uts_machine = "aarch64",
 	.pr_reg_size = 34 * 8,
 	.regs = regs,
-	.nregs = sizeof(regs) / sizeof(regs[0]),
+	.nregs = KDL_ARRAY_SIZE(regs),
 };

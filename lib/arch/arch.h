@@ -14,6 +14,11 @@ struct kdl_reg_def {
 	bool alias;      /* another name for the entry before it */
 };
 
+/* The index-th 8-byte word of pr_reg, and another name for the one
+ * before: how most architectures lay their registers out. */
+#define KDL_REG64(name, index) {name, (index) * 8, 8, false}
+#define KDL_ALIAS64(name, index) {name, (index) * 8, 8, true}
+
 struct kdl_arch {
 	struct kdl_entry info; /* first: the table holds &info */
 	uint16_t e_machine;

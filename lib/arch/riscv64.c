@@ -3,27 +3,24 @@
  * is at index N. */
 #include "arch/arch.h"
 
-#define R(name, index) {name, (index) * 8, 8, false}
-#define ALIAS(name, index) {name, (index) * 8, 8, true}
-
 static const struct kdl_reg_def regs[] = {
-	R("pc", 0),
-	R("ra", 1), ALIAS("x1", 1), R("sp", 2), ALIAS("x2", 2),
-	R("gp", 3), ALIAS("x3", 3), R("tp", 4), ALIAS("x4", 4),
-	R("t0", 5), ALIAS("x5", 5), R("t1", 6), ALIAS("x6", 6),
-	R("t2", 7), ALIAS("x7", 7),
-	R("s0", 8), ALIAS("fp", 8), ALIAS("x8", 8), R("s1", 9), ALIAS("x9", 9),
-	R("a0", 10), ALIAS("x10", 10), R("a1", 11), ALIAS("x11", 11),
-	R("a2", 12), ALIAS("x12", 12), R("a3", 13), ALIAS("x13", 13),
-	R("a4", 14), ALIAS("x14", 14), R("a5", 15), ALIAS("x15", 15),
-	R("a6", 16), ALIAS("x16", 16), R("a7", 17), ALIAS("x17", 17),
-	R("s2", 18), ALIAS("x18", 18), R("s3", 19), ALIAS("x19", 19),
-	R("s4", 20), ALIAS("x20", 20), R("s5", 21), ALIAS("x21", 21),
-	R("s6", 22), ALIAS("x22", 22), R("s7", 23), ALIAS("x23", 23),
-	R("s8", 24), ALIAS("x24", 24), R("s9", 25), ALIAS("x25", 25),
-	R("s10", 26), ALIAS("x26", 26), R("s11", 27), ALIAS("x27", 27),
-	R("t3", 28), ALIAS("x28", 28), R("t4", 29), ALIAS("x29", 29),
-	R("t5", 30), ALIAS("x30", 30), R("t6", 31), ALIAS("x31", 31),
+	KDL_REG64("pc", 0),
+	KDL_REG64("ra", 1), KDL_ALIAS64("x1", 1), KDL_REG64("sp", 2), KDL_ALIAS64("x2", 2),
+	KDL_REG64("gp", 3), KDL_ALIAS64("x3", 3), KDL_REG64("tp", 4), KDL_ALIAS64("x4", 4),
+	KDL_REG64("t0", 5), KDL_ALIAS64("x5", 5), KDL_REG64("t1", 6), KDL_ALIAS64("x6", 6),
+	KDL_REG64("t2", 7), KDL_ALIAS64("x7", 7),
+	KDL_REG64("s0", 8), KDL_ALIAS64("fp", 8), KDL_ALIAS64("x8", 8), KDL_REG64("s1", 9), KDL_ALIAS64("x9", 9),
+	KDL_REG64("a0", 10), KDL_ALIAS64("x10", 10), KDL_REG64("a1", 11), KDL_ALIAS64("x11", 11),
+	KDL_REG64("a2", 12), KDL_ALIAS64("x12", 12), KDL_REG64("a3", 13), KDL_ALIAS64("x13", 13),
+	KDL_REG64("a4", 14), KDL_ALIAS64("x14", 14), KDL_REG64("a5", 15), KDL_ALIAS64("x15", 15),
+	KDL_REG64("a6", 16), KDL_ALIAS64("x16", 16), KDL_REG64("a7", 17), KDL_ALIAS64("x17", 17),
+	KDL_REG64("s2", 18), KDL_ALIAS64("x18", 18), KDL_REG64("s3", 19), KDL_ALIAS64("x19", 19),
+	KDL_REG64("s4", 20), KDL_ALIAS64("x20", 20), KDL_REG64("s5", 21), KDL_ALIAS64("x21", 21),
+	KDL_REG64("s6", 22), KDL_ALIAS64("x22", 22), KDL_REG64("s7", 23), KDL_ALIAS64("x23", 23),
+	KDL_REG64("s8", 24), KDL_ALIAS64("x24", 24), KDL_REG64("s9", 25), KDL_ALIAS64("x25", 25),
+	KDL_REG64("s10", 26), KDL_ALIAS64("x26", 26), KDL_REG64("s11", 27), KDL_ALIAS64("x27", 27),
+	KDL_REG64("t3", 28), KDL_ALIAS64("x28", 28), KDL_REG64("t4", 29), KDL_ALIAS64("x29", 29),
+	KDL_REG64("t5", 30), KDL_ALIAS64("x30", 30), KDL_REG64("t6", 31), KDL_ALIAS64("x31", 31),
 };
 
 const struct kdl_arch kdl_arch_riscv64 = {
@@ -36,5 +33,5 @@ const struct kdl_arch kdl_arch_riscv64 = {
 	.uts_machine = "riscv64",
 	.pr_reg_size = 32 * 8,
 	.regs = regs,
-	.nregs = sizeof(regs) / sizeof(regs[0]),
+	.nregs = KDL_ARRAY_SIZE(regs),
 };

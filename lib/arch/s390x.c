@@ -28,5 +28,5 @@ const struct kdl_arch kdl_arch_s390x = {
 	.uts_machine = "s390x",
 	.pr_reg_size = 216,
 	.regs = regs,
-	.nregs = sizeof(regs) / sizeof(regs[0]),
+	.nregs = KDL_ARRAY_SIZE(regs),
 };

@@ -1,19 +1,16 @@
 /* x86_64: pr_reg is struct user_regs_struct (arch/x86/include/asm/user_64.h). */
 #include "arch/arch.h"
 
-#define R(name, index) {name, (index) * 8, 8, false}
-#define ALIAS(name, index) {name, (index) * 8, 8, true}
-
 static const struct kdl_reg_def regs[] = {
-	R("r15", 0), R("r14", 1), R("r13", 2), R("r12", 3),
-	R("rbp", 4), R("rbx", 5), R("r11", 6), R("r10", 7),
-	R("r9", 8), R("r8", 9), R("rax", 10), R("rcx", 11),
-	R("rdx", 12), R("rsi", 13), R("rdi", 14), R("orig_rax", 15),
-	R("rip", 16), R("cs", 17), R("eflags", 18), ALIAS("rflags", 18),
-	R("rsp", 19), R("ss", 20),
-	R("fs_base", 21), ALIAS("fs.base", 21),
-	R("gs_base", 22), ALIAS("gs.base", 22),
-	R("ds", 23), R("es", 24), R("fs", 25), R("gs", 26),
+	KDL_REG64("r15", 0), KDL_REG64("r14", 1), KDL_REG64("r13", 2), KDL_REG64("r12", 3),
+	KDL_REG64("rbp", 4), KDL_REG64("rbx", 5), KDL_REG64("r11", 6), KDL_REG64("r10", 7),
+	KDL_REG64("r9", 8), KDL_REG64("r8", 9), KDL_REG64("rax", 10), KDL_REG64("rcx", 11),
+	KDL_REG64("rdx", 12), KDL_REG64("rsi", 13), KDL_REG64("rdi", 14), KDL_REG64("orig_rax", 15),
+	KDL_REG64("rip", 16), KDL_REG64("cs", 17), KDL_REG64("eflags", 18), KDL_ALIAS64("rflags", 18),
+	KDL_REG64("rsp", 19), KDL_REG64("ss", 20),
+	KDL_REG64("fs_base", 21), KDL_ALIAS64("fs.base", 21),
+	KDL_REG64("gs_base", 22), KDL_ALIAS64("gs.base", 22),
+	KDL_REG64("ds", 23), KDL_REG64("es", 24), KDL_REG64("fs", 25), KDL_REG64("gs", 26),
 };
 
 const struct kdl_arch kdl_arch_x86_64 = {
@@ -27,5 +24,5 @@ const struct kdl_arch kdl_arch_x86_64 = {
 	.uts_machine = "x86_64",
 	.pr_reg_size = 27 * 8,
 	.regs = regs,
-	.nregs = sizeof(regs) / sizeof(regs[0]),
+	.nregs = KDL_ARRAY_SIZE(regs),
 };

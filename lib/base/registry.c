@@ -28,7 +28,7 @@ const struct kdl_entry *kdl_entry_default(const kdl_registry *reg)
 	for (size_t i = 0; i < reg->count; i++)
 		if (reg->entries[i]->is_default)
 			return reg->entries[i];
-	return reg->entries[0];
+	return reg->count ? reg->entries[0] : NULL;
 }
 
 char *kdl_names(const kdl_registry *reg)

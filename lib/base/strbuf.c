@@ -37,11 +37,13 @@ void kdl_str_add(struct kdl_str *b, const char *fmt, ...)
 
 char *kdl_str_finish(kdl_ctx *ctx, struct kdl_str *b)
 {
-	if (b->failed || !b->s) {
+	/* nothing added is the empty string */
+	char *s = b->failed ? NULL : b->s ? b->s : calloc(1, 1);
+
+	if (!s) {
 		free(b->s);
 		if (ctx)
 			kdl_err(ctx, KDL_ERR_NOMEM, "out of memory");
-		return b->failed ? NULL : calloc(1, 1);
 	}
-	return b->s;
+	return s;
 }

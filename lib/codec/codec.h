@@ -52,8 +52,8 @@ struct kdl_compressor *kdl_compressor_new(kdl_ctx *ctx,
                                           int level, uint32_t page_size,
                                           unsigned threads, bool exclude_zero,
                                           kdl_page_sink *sink, void *sink_arg);
-/* Room for up to n consecutive pages from pfn on, one after the other in
- * memory; *got (at least 1) tells how many.  The caller fills them all
+/* Room for up to n (at least 1) consecutive pages from pfn on, one after
+ * the other in memory; *got (at least 1) tells how many.  The caller fills them all
  * before it asks again or flushes. */
 uint8_t *kdl_compressor_pages(struct kdl_compressor *c, uint64_t pfn,
                               uint64_t n, uint64_t *got);

@@ -8,7 +8,10 @@
 
 #define BATCH_PAGES 256
 
-enum batch_state { FREE, FILLING, QUEUED, RUNNING, DONE };
+/* Only the caller's thread moves a batch from FREE to QUEUED and from
+ * DONE back to FREE, the workers from QUEUED through RUNNING to DONE;
+ * every change is made holding the lock. */
+enum batch_state { FREE, QUEUED, RUNNING, DONE };
 
 struct batch {
 	enum batch_state state;
@@ -36,9 +39,10 @@ struct kdl_compressor {
 
 	struct batch *batches;
 	unsigned nbatches;
-	unsigned fill;  /* batch being filled */
-	unsigned take;  /* next batch a worker takes */
-	unsigned drain; /* next batch handed to the sink */
+	unsigned fill;      /* batch being filled */
+	unsigned take;      /* next batch a worker takes */
+	unsigned drain;     /* next batch handed to the sink */
+	unsigned in_flight; /* submitted, not yet drained */
 
 	struct worker *workers;
 	unsigned nworkers; /* running */
@@ -66,8 +70,11 @@ static void compress_batch(struct kdl_compressor *c, struct batch *b,
 		size_t size;
 
 		b->zero[i] = c->exclude_zero && kdl_page_is_zero(in, c->page_size);
-		if (b->zero[i])
+		if (b->zero[i]) {
+			b->size[i] = 0;
+			b->flags[i] = 0;
 			continue;
+		}
 		size = c->codec->compress(state, in, c->page_size, out, c->bound);
 		/* a page that does not shrink is stored raw */
 		if (size == 0 || size >= c->page_size) {
@@ -132,8 +139,11 @@ static int drain_one(struct kdl_compressor *c)
 			return -1;
 	}
 	b->n = 0;
+	pthread_mutex_lock(&c->lock);
 	b->state = FREE;
+	pthread_mutex_unlock(&c->lock);
 	c->drain = (c->drain + 1) % c->nbatches;
+	c->in_flight--;
 	return 0;
 }
 
@@ -147,7 +157,7 @@ static int submit(struct kdl_compressor *c)
 	pthread_mutex_unlock(&c->lock);
 	c->fill = (c->fill + 1) % c->nbatches;
 	/* the ring is full when the next batch to fill is still in flight */
-	return c->batches[c->fill].state == FREE ? 0 : drain_one(c);
+	return ++c->in_flight < c->nbatches ? 0 : drain_one(c);
 }
 
 uint8_t *kdl_compressor_pages(struct kdl_compressor *c, uint64_t pfn,
@@ -161,7 +171,6 @@ uint8_t *kdl_compressor_pages(struct kdl_compressor *c, uint64_t pfn,
 			return NULL;
 		b = &c->batches[c->fill];
 	}
-	b->state = FILLING;
 	pages = b->in + (size_t)b->n * c->page_size;
 	*got = n < BATCH_PAGES - b->n ? n : BATCH_PAGES - b->n;
 	for (uint64_t i = 0; i < *got; i++)
@@ -173,7 +182,7 @@ int kdl_compressor_flush(struct kdl_compressor *c)
 {
 	if (c->batches[c->fill].n && submit(c))
 		return -1;
-	while (c->batches[c->drain].state != FREE)
+	while (c->in_flight)
 		if (drain_one(c))
 			return -1;
 	return 0;

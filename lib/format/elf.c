@@ -177,7 +177,12 @@ static int relayout(struct kdl_job *job, uint64_t new_start, uint32_t page)
 	scratch.fd = kdl_out_scratch(out);
 	if (scratch.fd < 0)
 		return -1;
-	if (kdl_out_copy(&scratch, out->fd, priv->data_start, priv->cursor, 0))
+	/* a segment that ends in zeros left the file short of its slot */
+	if (ftruncate(out->fd, (off_t)(priv->data_start + priv->cursor))) {
+		kdl_err_sys(out->ctx, "%s", out->path);
+		goto out;
+	}
+	if (kdl_out_copy(&scratch, out->fd, out->path, priv->data_start, priv->cursor, 0))
 		goto out;
 	if (ftruncate(out->fd, 0)) {
 		kdl_err_sys(out->ctx, "%s", out->path);
@@ -189,7 +194,7 @@ static int relayout(struct kdl_job *job, uint64_t new_start, uint32_t page)
 
 		p->off = cursor;
 		cursor += slot_size(p->phys, p->len, page);
-		if (kdl_out_copy(out, scratch.fd, from, p->len,
+		if (kdl_out_copy(out, scratch.fd, scratch.path, from, p->len,
 		                 new_start + p->off + p->phys % page))
 			goto out;
 	}

@@ -587,7 +587,7 @@ static int kdump_finish(struct kdl_job *job)
 		if (kdl_out_write(out, head, priv->page, l.data_off))
 			goto out;
 	}
-	if (kdl_out_copy(out, priv->scratch, 0, priv->scratch_len, l.pages_off) ||
+	if (kdl_out_copy(out, priv->scratch, "scratch file", 0, priv->scratch_len, l.pages_off) ||
 	    kdl_out_end(out, l.pages_off + priv->scratch_len))
 		goto out;
 	ret = 0;

@@ -132,15 +132,20 @@ int kdl_dump_set_vmcoreinfo(kdl_dump *dump, const char *text, size_t len)
 int kdl_dump_set_vmcoreinfo_file(kdl_dump *dump, const char *path)
 {
 	size_t len;
-	char *text = kdl_read_file(dump->ctx, path, MAX_VMCOREINFO_FILE,
-	                           "vmcoreinfo", &len);
+	char *text;
 	int ret;
 
+	if (changeable(dump))
+		return -1;
+	if (dump->vmcoreinfo)
+		return kdl_err(dump->ctx, KDL_ERR_INVALID, "VMCOREINFO is given twice");
+	text = kdl_read_file(dump->ctx, path, MAX_VMCOREINFO_FILE, "vmcoreinfo", &len);
 	if (!text)
 		return -1;
 	ret = kdl_dump_set_vmcoreinfo(dump, text, len);
-	if (ret && kdl_ctx_status(dump->ctx) == KDL_ERR_INVALID && !dump->vmcoreinfo) {
-		/* what a file holds is input, not an argument */
+	if (ret && kdl_ctx_status(dump->ctx) == KDL_ERR_INVALID) {
+		/* only the text can be wrong now: what a file holds is
+		 * input, not an argument */
 		kdl_err_reclass(dump->ctx, KDL_ERR_INVALID, KDL_ERR_CORRUPT);
 		kdl_err_prefix(dump->ctx, "%s", path);
 	}

@@ -54,7 +54,8 @@ int kdl_feed_room(kdl_ctx *ctx, const struct kdl_feed *feed, uint64_t n)
 	if (feed->len != KDL_LENGTH_UNKNOWN && n > feed->len - feed->filled)
 		return kdl_err(ctx, KDL_ERR_INVALID, "segment at 0x%" PRIx64 " has more data than its length (%" PRIu64 " bytes)",
 		               feed->phys, feed->len);
-	if (n && (feed->filled > room || n - 1 > room - feed->filled))
+	if (n && (feed->filled > room || n - 1 > room - feed->filled ||
+	          n > UINT64_MAX - feed->filled))
 		return kdl_err(ctx, KDL_ERR_INVALID, "segment at 0x%" PRIx64 " goes past the end of the address space",
 		               feed->phys);
 	return 0;
@@ -123,7 +124,7 @@ int kdl_seg_open(kdl_ctx *ctx, const struct kdl_seg *seg,
 		return 0;
 	default:
 		return kdl_err(ctx, KDL_ERR_INVALID,
-		               "segment at 0x%" PRIx64 ": its bytes were not kept (the stream it came from was only laid out; kdl_dump_read_stream keeps them)",
+		               "segment at 0x%" PRIx64 ": its bytes were not kept (the stream it came from went straight to a file, or was only laid out; kdl_dump_read_stream keeps them)",
 		               seg->phys);
 	}
 }

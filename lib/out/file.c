@@ -98,19 +98,25 @@ int kdl_out_write(struct kdl_out *out, const void *buf, size_t n, uint64_t off)
 	return kdl_pwrite_all(out->ctx, out->fd, out->path, buf, n, off);
 }
 
-int kdl_out_copy(struct kdl_out *out, int fd, uint64_t from, uint64_t len,
-                 uint64_t off)
+static int ended_early(struct kdl_out *out, const char *name)
+{
+	return kdl_err(out->ctx, KDL_ERR_IO, "%s: it ended before all of it was copied to %s",
+	               name, out->path);
+}
+
+int kdl_out_copy(struct kdl_out *out, int fd, const char *name, uint64_t from,
+                 uint64_t len, uint64_t off)
 {
 	uint8_t *buf;
 	int ret = 0;
 
 	if (!out->flat) {
-		struct kdl_copy_end in = {fd, out->path, &from};
+		struct kdl_copy_end in = {fd, name, &from};
 		struct kdl_copy_end to = {out->fd, out->path, &off};
 		int64_t done = kdl_copy(out->ctx, &in, &to, len);
 
 		if (done >= 0 && (uint64_t)done < len)
-			return kdl_err(out->ctx, KDL_ERR_IO, "%s: copying: the source ended early", out->path);
+			return ended_early(out, name);
 		return done < 0 ? -1 : 0;
 	}
 	/* flattened: every piece a record */
@@ -119,10 +125,10 @@ int kdl_out_copy(struct kdl_out *out, int fd, uint64_t from, uint64_t len,
 		return -1;
 	while (len && !ret) {
 		size_t want = len < KDL_CHUNK ? (size_t)len : KDL_CHUNK;
-		ssize_t got = kdl_read_full(out->ctx, fd, out->path, buf, want, &from);
+		ssize_t got = kdl_read_full(out->ctx, fd, name, buf, want, &from);
 
 		if (got >= 0 && (size_t)got < want)
-			ret = kdl_err(out->ctx, KDL_ERR_IO, "%s: copying: the source ended early", out->path);
+			ret = ended_early(out, name);
 		else
 			ret = got < 0 ? -1 : kdl_out_write(out, buf, want, off);
 		off += want;

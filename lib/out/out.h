@@ -40,9 +40,9 @@ int kdl_out_commit(struct kdl_out *out);
 void kdl_out_abort(struct kdl_out *out);
 /* Writes at a file offset: in place, or as a flattened record. */
 int kdl_out_write(struct kdl_out *out, const void *buf, size_t n, uint64_t off);
-/* Copies len bytes of fd at from to off. */
-int kdl_out_copy(struct kdl_out *out, int fd, uint64_t from, uint64_t len,
-                 uint64_t off);
+/* Copies len bytes of fd (name for messages) at from to off. */
+int kdl_out_copy(struct kdl_out *out, int fd, const char *name, uint64_t from,
+                 uint64_t len, uint64_t off);
 /* The file ends at size. */
 int kdl_out_end(struct kdl_out *out, uint64_t size);
 /* An unnamed scratch file near the output, gone when closed. */

@@ -41,22 +41,24 @@ static int put_zero(kdl_writer *w, uint64_t n)
  * sparse files as ZERO records, which cost neither reading nor writing.
  * An input that cannot seek is read from where it stands. */
 static int put_known(kdl_writer *w, int fd, const char *name, bool seekable,
-                     bool sparse, uint64_t offset, uint64_t length)
+                     const struct stat *st, uint64_t offset, uint64_t length)
 {
 	kdl_ctx *ctx = kdl_writer_ctx(w);
-	uint64_t pos = offset, end = offset + length;
+	uint64_t pos = offset, end = offset + length, size = (uint64_t)st->st_size;
 	struct kdl_copy_end in = {fd, name, seekable ? &pos : NULL};
 
 	while (pos < end) {
 		uint64_t hole = end, n, copied;
 
-		if (sparse) {
+		/* holes end with the file: past it, the copy finds it short */
+		if (S_ISREG(st->st_mode) && pos < size) {
+			uint64_t limit = end < size ? end : size;
 			off_t data = lseek(fd, (off_t)pos, SEEK_DATA);
 
 			if (data < 0)
-				data = errno == ENXIO ? (off_t)end : (off_t)pos;
+				data = errno == ENXIO ? (off_t)limit : (off_t)pos;
 			if ((uint64_t)data > pos) {
-				uint64_t to = (uint64_t)data < end ? (uint64_t)data : end;
+				uint64_t to = (uint64_t)data < limit ? (uint64_t)data : limit;
 
 				if (put_zero(w, to - pos))
 					return -1;
@@ -157,6 +159,8 @@ int kdl_stream_segment_fd(kdl_writer *w, uint64_t phys, uint64_t virt,
 	struct stat st;
 	int64_t done;
 
+	if (length != KDL_LENGTH_UNKNOWN && kdl_segment_check(ctx, phys, length))
+		return -1;
 	if (fstat(fd, &st))
 		return kdl_err_sys(ctx, "%s", name);
 	if (!seekable && skip_input(ctx, fd, name, offset))
@@ -164,8 +168,7 @@ int kdl_stream_segment_fd(kdl_writer *w, uint64_t phys, uint64_t virt,
 	if (kdl_rec_put_segment(w, &seg))
 		return -1;
 	if (length != KDL_LENGTH_UNKNOWN) {
-		if (put_known(w, fd, name, seekable, S_ISREG(st.st_mode),
-		              seekable ? offset : 0, length))
+		if (put_known(w, fd, name, seekable, &st, seekable ? offset : 0, length))
 			return -1;
 		done = (int64_t)length;
 	} else {
@@ -174,10 +177,11 @@ int kdl_stream_segment_fd(kdl_writer *w, uint64_t phys, uint64_t virt,
 		done = S_ISFIFO(st.st_mode) ? put_pipe(w, fd, name) : put_read(w, fd, name);
 		if (done < 0)
 			return -1;
-	}
-	if (kdl_segment_check(ctx, phys, (uint64_t)done)) {
-		kdl_err_reclass(ctx, KDL_ERR_INVALID, KDL_ERR_CORRUPT);
-		return kdl_err_prefix(ctx, "%s", name);
+		/* what came is the input's doing */
+		if (kdl_segment_check(ctx, phys, (uint64_t)done)) {
+			kdl_err_reclass(ctx, KDL_ERR_INVALID, KDL_ERR_CORRUPT);
+			return kdl_err_prefix(ctx, "%s", name);
+		}
 	}
 	end.length = (uint64_t)done;
 	return kdl_rec_put_segment_end(w, &end);

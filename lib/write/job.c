@@ -16,11 +16,13 @@ int kdl_job_start(struct kdl_job *job, kdl_ctx *ctx, kdl_dump *dump,
 	job->ctx = ctx;
 	job->dump = dump;
 	job->plan = plan;
-	if (path && (plan->flat || !strcmp(path, "-")) && format->needs_file)
-		return kdl_err(ctx, KDL_ERR_UNSUPPORTED,
-		               "%s: the %s format cannot be %s: its headers are written last; give a file name, or use the kdump format",
-		               path, format->info.name,
-		               strcmp(path, "-") ? "flattened" : "written to a pipe");
+	/* refused in a dry run too, so that it tells what the write would */
+	if ((plan->flat || (path && !strcmp(path, "-"))) && format->needs_file) {
+		kdl_err(ctx, KDL_ERR_UNSUPPORTED,
+		        "the %s format cannot be %s: its headers are written last; give a file name, or use the kdump format",
+		        format->info.name, path && !strcmp(path, "-") ? "written to a pipe" : "flattened");
+		return path ? kdl_err_prefix(ctx, "%s", path) : -1;
+	}
 	job->priv = kdl_alloc(ctx, format->priv_size);
 	if (!job->priv)
 		return -1;

@@ -224,6 +224,10 @@ int kdl_pack_stream(kdl_dump *dump, kdl_reader *r, const char *path,
 	struct kdl_job job;
 	int ret;
 
+	/* the file has room for the stream's segments only */
+	if (dump->nsegs)
+		return kdl_err(dump->ctx, KDL_ERR_INVALID,
+		               "the dump holds segments already; kdl_pack_stream writes those of the stream alone (kdl_dump_read_stream adds them to others)");
 	if (kdl_plan_make(dump->ctx, opts, &plan) ||
 	    kdl_job_start(&job, dump->ctx, dump, &plan, path))
 		return -1;

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
+#include "codec/codec.h"
 #include "model/model.h"
 
 /* Page data written per byte of memory, as makedumpfile reports it. */
@@ -29,7 +30,7 @@ static void text(struct kdl_str *b, const kdl_dump *dump,
 		            kdl_human_size(st->actual_size, human, sizeof(human)));
 	if (st->codec) {
 		kdl_str_add(b, "Compression:     %s", st->codec);
-		if (st->level)
+		if (kdl_codec_find(st->codec) && kdl_codec_find(st->codec)->info.has_levels)
 			kdl_str_add(b, " level %d", st->level);
 		kdl_str_add(b, "\nDump level:      %d\n", st->dump_level);
 		/* what compression gives is known only once it ran */
