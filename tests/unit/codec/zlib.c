@@ -1,0 +1,76 @@
+/* codec/zlib.c: makedumpfile -c's codec, the default: flag 0x1, levels 1
+ * to 9, each page one zlib stream (RFC 1950) that zlib's uncompress()
+ * reads back. */
+#include "codec-check.h"
+
+static const struct kdl_codec *const c = &kdl_codec_zlib;
+
+static void test_entry(void)
+{
+	CHECK_STR(c->info.name, "zlib");
+	CHECK(c->info.alias == NULL);
+	CHECK_STR(c->info.summary, "a zlib stream per page, as makedumpfile -c");
+	CHECK_EQ(c->info.is_default, 1);
+	/* DUMP_DH_COMPRESSED_ZLIB of makedumpfile's diskdump_mod.h */
+	CHECK_EQ(c->flag, 0x1);
+}
+
+static void test_levels(void)
+{
+	CHECK_EQ(c->info.has_levels, 1);
+	CHECK_EQ(c->info.min_level, Z_BEST_SPEED);
+	CHECK_EQ(c->info.max_level, Z_BEST_COMPRESSION);
+	CHECK_EQ(c->info.min_level, 1);
+	CHECK_EQ(c->info.max_level, 9);
+	/* what Z_DEFAULT_COMPRESSION stands for */
+	CHECK_EQ(c->info.default_level, 6);
+}
+
+static void test_bound(void)
+{
+	CHECK_EQ(c->bound(PAGE), compressBound(PAGE));
+	CHECK_EQ(c->bound(BIG_PAGE), compressBound(BIG_PAGE));
+	CHECK_EQ(c->bound(PAGE), 4110);
+}
+
+static void test_round_trips(void)
+{
+	round_trip(c, 1, PAGE);
+	round_trip(c, 6, PAGE);
+	round_trip(c, 9, PAGE);
+	round_trip(c, 9, BIG_PAGE);
+}
+
+static size_t compress2_page(const uint8_t *src, size_t n, uint8_t *dst,
+                             size_t cap, int level)
+{
+	uLongf len = cap;
+
+	return compress2(dst, &len, src, n, level) == Z_OK ? len : 0;
+}
+
+static void test_same_as_compress2(void)
+{
+	check_same_as(c, 1, PAGE, compress2_page);
+	check_same_as(c, 6, PAGE, compress2_page);
+	check_same_as(c, 9, BIG_PAGE, compress2_page);
+}
+
+/* A level zlib does not take gives no state, for the compressor to
+ * report; kdl_codec_level keeps such levels from it. */
+static void test_no_state_for_a_bad_level(void)
+{
+	CHECK(c->new_state(10) == NULL);
+	CHECK(c->new_state(-2) == NULL);
+}
+
+int main(void)
+{
+	test_entry();
+	test_levels();
+	test_bound();
+	test_round_trips();
+	test_same_as_compress2();
+	test_no_state_for_a_bad_level();
+	return check_done("codec/zlib");
+}

@@ -1,0 +1,301 @@
+/* write/options.c: the options of a write, their defaults and setters, and
+ * the plan kdl_plan_make resolves them into, checked the same way however
+ * the options were filled in. */
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "write/write.h"
+
+static kdl_ctx *ctx;
+
+/* The failure just reported: its message and its class. */
+static void check_invalid(const char *message)
+{
+	CHECK_STR(kdl_ctx_error(ctx), message);
+	CHECK_EQ(kdl_ctx_status(ctx), KDL_ERR_INVALID);
+}
+
+static void test_defaults(void)
+{
+	struct kdl_options o;
+
+	/* every field set, not only those a zeroed struct gets wrong */
+	memset(&o, 0xa5, sizeof(o));
+	kdl_options_init(&o);
+	CHECK_STR(o.format, "elf");
+	CHECK_STR(o.codec, "zlib");
+	CHECK_EQ(o.level, 6);
+	CHECK_EQ(o.dump_level, 1);
+	CHECK_EQ(o.threads, 0);
+	CHECK_EQ(o.flat, 0);
+	CHECK_EQ(o.has_timestamp, 0);
+	CHECK_EQ(o.timestamp, 0);
+	CHECK(o.scratch_dir == NULL);
+}
+
+static void test_format(void)
+{
+	struct kdl_options o;
+
+	kdl_options_init(&o);
+	CHECK_EQ(kdl_options_set_format(ctx, &o, "kdump"), 0);
+	CHECK_STR(o.format, "kdump");
+	CHECK_EQ(kdl_options_set_format(ctx, &o, "qcow"), -1);
+	check_invalid("unknown format 'qcow' (known: elf kdump)");
+	/* names are case-sensitive */
+	CHECK_EQ(kdl_options_set_format(ctx, &o, "ELF"), -1);
+	check_invalid("unknown format 'ELF' (known: elf kdump)");
+	/* a refused value leaves the options as they were */
+	CHECK_STR(o.format, "kdump");
+	CHECK_EQ(kdl_options_set_format(ctx, &o, "elf"), 0);
+	CHECK_STR(o.format, "elf");
+}
+
+static void test_compression(void)
+{
+	struct kdl_options o;
+
+	kdl_options_init(&o);
+	CHECK_EQ(kdl_options_set_compression(ctx, &o, "zstd", 0, 0), 0);
+	CHECK_STR(o.codec, "zstd");
+	CHECK_EQ(o.level, 1);
+	CHECK_EQ(kdl_options_set_compression(ctx, &o, "zstd", -131072, 1), 0);
+	CHECK_EQ(o.level, -131072);
+	CHECK_EQ(kdl_options_set_compression(ctx, &o, "zstd", 22, 1), 0);
+	CHECK_EQ(o.level, 22);
+	CHECK_EQ(kdl_options_set_compression(ctx, &o, "zstd", 23, 1), -1);
+	check_invalid("zstd levels are -131072 to 22, not 23");
+	CHECK_EQ(kdl_options_set_compression(ctx, &o, "zstd", -131073, 1), -1);
+	check_invalid("zstd levels are -131072 to 22, not -131073");
+	CHECK_EQ(kdl_options_set_compression(ctx, &o, "zlib", 9, 1), 0);
+	CHECK_STR(o.codec, "zlib");
+	CHECK_EQ(o.level, 9);
+	CHECK_EQ(kdl_options_set_compression(ctx, &o, "zlib", 1, 1), 0);
+	CHECK_EQ(o.level, 1);
+	CHECK_EQ(kdl_options_set_compression(ctx, &o, "zlib", 0, 1), -1);
+	check_invalid("zlib levels are 1 to 9, not 0");
+	CHECK_EQ(kdl_options_set_compression(ctx, &o, "zlib", 10, 1), -1);
+	check_invalid("zlib levels are 1 to 9, not 10");
+	CHECK_EQ(kdl_options_set_compression(ctx, &o, "lzo", 1, 1), -1);
+	check_invalid("lzo has no compression levels");
+	CHECK_EQ(kdl_options_set_compression(ctx, &o, "brotli", 0, 0), -1);
+	check_invalid("unknown compression 'brotli' (known: none zlib lzo snappy zstd)");
+	/* nothing refused reached the options */
+	CHECK_STR(o.codec, "zlib");
+	CHECK_EQ(o.level, 1);
+	CHECK_EQ(kdl_options_set_compression(ctx, &o, "zlib", 3, 0), 0);
+	CHECK_EQ(o.level, 6);
+	CHECK_EQ(kdl_options_set_compression(ctx, &o, "lzo", 0, 0), 0);
+	CHECK_STR(o.codec, "lzo");
+	CHECK_EQ(o.level, 0);
+	CHECK_EQ(kdl_options_set_compression(ctx, &o, "none", 0, 0), 0);
+	CHECK_STR(o.codec, "none");
+	CHECK_EQ(kdl_options_set_compression(ctx, &o, "snappy", 0, 0), 0);
+	CHECK_STR(o.codec, "snappy");
+}
+
+static const char bits_message[] =
+	"dump level %d: bits 2, 4, 8 and 16 (cache, private cache, user and free pages) need the kernel's page structures, which kdumpling cannot read; only 0 and 1 (zero pages) are supported";
+
+static void check_bits_refused(int level)
+{
+	char want[512];
+
+	snprintf(want, sizeof(want), bits_message, level);
+	check_invalid(want);
+}
+
+static void test_dump_level(void)
+{
+	struct kdl_options o;
+
+	kdl_options_init(&o);
+	CHECK_EQ(kdl_options_set_dump_level(ctx, &o, 0), 0);
+	CHECK_EQ(o.dump_level, 0);
+	CHECK_EQ(kdl_options_set_dump_level(ctx, &o, 1), 0);
+	CHECK_EQ(o.dump_level, 1);
+	/* in range, but needing what only the kernel knows */
+	for (int level = 2; level <= 31; level++) {
+		if (!CHECK_EQ(kdl_options_set_dump_level(ctx, &o, level), -1))
+			break;
+		check_bits_refused(level);
+	}
+	CHECK_EQ(kdl_options_set_dump_level(ctx, &o, 32), -1);
+	check_invalid("dump levels are 0 to 31, not 32");
+	CHECK_EQ(kdl_options_set_dump_level(ctx, &o, -1), -1);
+	check_invalid("dump levels are 0 to 31, not -1");
+	CHECK_EQ(o.dump_level, 1);
+}
+
+static void test_threads(void)
+{
+	struct kdl_options o;
+
+	kdl_options_init(&o);
+	CHECK_EQ(kdl_options_set_threads(ctx, &o, 1024), 0);
+	CHECK_EQ(o.threads, 1024);
+	CHECK_EQ(kdl_options_set_threads(ctx, &o, 1025), -1);
+	check_invalid("1025 threads is too many");
+	CHECK_EQ(kdl_options_set_threads(ctx, &o, 4000000000u), -1);
+	check_invalid("4000000000 threads is too many");
+	CHECK_EQ(o.threads, 1024);
+	CHECK_EQ(kdl_options_set_threads(ctx, &o, 0), 0);
+	CHECK_EQ(o.threads, 0);
+}
+
+static unsigned online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (unsigned)n : 1;
+}
+
+static void test_plan_defaults(void)
+{
+	struct kdl_plan plan;
+	uint64_t before, after;
+
+	memset(&plan, 0xa5, sizeof(plan));
+	before = (uint64_t)time(NULL);
+	CHECK_EQ(kdl_plan_make(ctx, NULL, &plan), 0);
+	after = (uint64_t)time(NULL);
+	CHECK(plan.format == &kdl_format_elf);
+	CHECK(plan.codec == &kdl_codec_zlib);
+	CHECK_EQ(plan.level, 6);
+	CHECK_EQ(plan.dump_level, 1);
+	/* threads 0: one per online CPU, and never none */
+	CHECK(plan.threads >= 1);
+	CHECK_EQ(plan.threads, online_cpus());
+	CHECK(!plan.flat);
+	/* no timestamp given: the time of writing */
+	CHECK(plan.timestamp >= before && plan.timestamp <= after);
+	CHECK(plan.scratch_dir == NULL);
+}
+
+static void test_plan_resolves(void)
+{
+	struct kdl_options o;
+	struct kdl_plan plan;
+	uint64_t before, after;
+
+	kdl_options_init(&o);
+	o.format = "kdump";
+	o.codec = "zstd";
+	o.level = -7;
+	o.dump_level = 0;
+	o.threads = 3;
+	o.flat = 5;
+	o.has_timestamp = 1;
+	o.timestamp = 1234567890;
+	o.scratch_dir = "/var/tmp";
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), 0);
+	CHECK(plan.format == &kdl_format_kdump);
+	CHECK(plan.codec == &kdl_codec_zstd);
+	CHECK_EQ(plan.level, -7);
+	CHECK_EQ(plan.dump_level, 0);
+	CHECK_EQ(plan.threads, 3);
+	CHECK(plan.flat);
+	CHECK_EQ(plan.timestamp, 1234567890);
+	CHECK_STR(plan.scratch_dir, "/var/tmp");
+
+	/* a timestamp of 0 is one, when it is said to be set */
+	o.timestamp = 0;
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), 0);
+	CHECK_EQ(plan.timestamp, 0);
+	/* and one not said to be set is not taken */
+	o.has_timestamp = 0;
+	o.timestamp = 42;
+	before = (uint64_t)time(NULL);
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), 0);
+	after = (uint64_t)time(NULL);
+	CHECK(plan.timestamp >= before && plan.timestamp <= after);
+
+	o.threads = 0;
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), 0);
+	CHECK(plan.threads >= 1);
+	CHECK_EQ(plan.threads, online_cpus());
+
+	/* a codec without levels ignores what .level holds */
+	o.codec = "lzo";
+	o.level = 5;
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), 0);
+	CHECK(plan.codec == &kdl_codec_lzo);
+	CHECK_EQ(plan.level, 0);
+	o.codec = "snappy";
+	o.level = -3;
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), 0);
+	CHECK(plan.codec == &kdl_codec_snappy);
+	CHECK_EQ(plan.level, 0);
+	o.codec = "none";
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), 0);
+	CHECK(plan.codec == &kdl_codec_none);
+	CHECK_EQ(plan.level, 0);
+}
+
+/* Options filled in directly, not through the setters, meet the same
+ * checks and messages. */
+static void test_plan_checks(void)
+{
+	struct kdl_options o;
+	struct kdl_plan plan;
+
+	kdl_options_init(&o);
+	o.format = "qcow";
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), -1);
+	check_invalid("unknown format 'qcow' (known: elf kdump)");
+
+	kdl_options_init(&o);
+	o.codec = "brotli";
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), -1);
+	check_invalid("unknown compression 'brotli' (known: none zlib lzo snappy zstd)");
+
+	kdl_options_init(&o);
+	o.level = 10;
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), -1);
+	check_invalid("zlib levels are 1 to 9, not 10");
+	/* a codec with levels takes .level as given, 0 included */
+	o.level = 0;
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), -1);
+	check_invalid("zlib levels are 1 to 9, not 0");
+	o.codec = "zstd";
+	o.level = 23;
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), -1);
+	check_invalid("zstd levels are -131072 to 22, not 23");
+
+	kdl_options_init(&o);
+	o.dump_level = 3;
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), -1);
+	check_bits_refused(3);
+	o.dump_level = 32;
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), -1);
+	check_invalid("dump levels are 0 to 31, not 32");
+	o.dump_level = -1;
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), -1);
+	check_invalid("dump levels are 0 to 31, not -1");
+
+	kdl_options_init(&o);
+	o.threads = 1025;
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), -1);
+	check_invalid("1025 threads is too many");
+	o.threads = 1024;
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), 0);
+	CHECK_EQ(plan.threads, 1024);
+}
+
+int main(void)
+{
+	ctx = kdl_ctx_new();
+	if (!CHECK(ctx))
+		return 1;
+	test_defaults();
+	test_format();
+	test_compression();
+	test_dump_level();
+	test_threads();
+	test_plan_defaults();
+	test_plan_resolves();
+	test_plan_checks();
+	kdl_ctx_free(ctx);
+	return check_done("write/options");
+}
