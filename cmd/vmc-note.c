@@ -12,7 +12,7 @@ static void usage(void)
 	       "\n"
 	       "Adds notes to the record stream read from stdin, written to stdout.\n"
 	       "\n");
-	cmd_help("--vmcoreinfo FILE", "VMCOREINFO text (/sys/kernel/vmcoreinfo's note, or what makedumpfile -g writes)");
+	cmd_help("--vmcoreinfo FILE", "VMCOREINFO text (KEY=VALUE lines, as makedumpfile -g writes them); warns about what readers reject");
 	cmd_help("--note NAME:TYPE:TEXT", "an ELF note NAME of integer TYPE holding TEXT");
 	cmd_help("--note-file NAME:TYPE:FILE", "the same, holding the bytes of FILE");
 	cmd_help("--metadata KEY=VALUE", "a line of the METADATA note (type 0x4b444c01)");

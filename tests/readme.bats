@@ -94,3 +94,91 @@ PY
 	run grep -c -a "hostname=web-7" "$BATS_FILE_TMPDIR/vmcore"
 	assert_output "1"
 }
+
+# ---- README's tables against what the programs print ----
+
+# The rows of every table after a "<!-- help: PROGRAM WHAT -->" line of
+# README.md, as "NAME<TAB>DESCRIPTION" (the first two columns, backticks
+# dropped), against the lines the same program's --help prints under
+# WHAT: "options" are the lines of "  --option  description" (wrapped
+# lines joined; --help and --version left out), anything else the lines
+# after the heading "WHAT:".
+help_matches_readme() { # PROGRAM WHAT
+	"$SYSPY" - "$TESTS/../README.md" "$1" "$2" <<'PY'
+import re, subprocess, sys
+
+readme, prog, what = sys.argv[1:]
+marker = '<!-- help: %s %s -->' % (prog, what)
+want, lines = [], open(readme).read().split('\n')
+for i, line in enumerate(lines):
+    if line != marker:
+        continue
+    rows = [l for l in lines[i + 1:] if not l.startswith('<!--')]
+    for row in rows[2:]:
+        if not row.startswith('|'):
+            break
+        cells = [c.strip().replace('`', '') for c in row.strip('|').split('|')]
+        want.append('%s\t%s' % (cells[0], cells[1]))
+if not want:
+    sys.exit('README.md: no table after %s' % marker)
+
+out = subprocess.run([prog, '--help'], capture_output=True, text=True, check=True).stdout
+got, inside = [], what == 'options'
+for line in out.split('\n'):
+    if what != 'options' and line == what + ':':
+        inside = True
+        continue
+    if not inside:
+        continue
+    m = re.match(r'^  (\S.*?)(?:  +(\S.*))?$', line)
+    if line.startswith(' ' * 21) and got:
+        got[-1] += (' ' if got[-1][-1] != '\t' else '') + line.strip()
+    elif m and (what != 'options' or m.group(1).startswith('-')):
+        got.append('%s\t%s' % (m.group(1), m.group(2) or ''))
+    elif what != 'options' and got:
+        break
+got = [g for g in got if not g.startswith('--help, --version')]
+for g, w in zip(got, want):
+    if g != w:
+        print('--help:    %r\nREADME.md: %r' % (g, w))
+if len(got) != len(want):
+    print('--help has %d rows, README.md %d' % (len(got), len(want)))
+sys.exit(got != want)
+PY
+}
+
+@test "README's option tables are what each program's --help says" {
+	for prog in vmc-seg vmc-note vmc-prstatus vmc-pack; do
+		run help_matches_readme "$prog" options
+		assert_success
+	done
+}
+
+@test "README's formats, codecs and architectures are what vmc-pack --help lists" {
+	for what in Formats Codecs Architectures; do
+		run help_matches_readme vmc-pack "$what"
+		assert_success
+	done
+}
+
+@test "README's register lists are what vmc-prstatus --list-registers prints" {
+	"$SYSPY" - "$TESTS/../README.md" <<'PY' >tables
+import sys
+
+lines = open(sys.argv[1]).read().split('\n')
+start = lines.index('<!-- registers -->') + 1
+head = [c.strip() for c in lines[start].strip('|').split('|')]
+col = head.index('registers (aliases in parentheses)')
+for row in lines[start + 2:]:
+    if not row.startswith('|'):
+        break
+    cells = [c.strip() for c in row.strip('|').split('|')]
+    print('%s\t%s' % (cells[0].split()[0], cells[col]))
+PY
+	[ "$(wc -l <tables)" -eq 6 ]
+	while IFS=$'\t' read -r arch regs; do
+		run vmc-prstatus --arch "$arch" --list-registers
+		assert_success
+		assert_output "$arch registers: $regs"
+	done <tables
+}
