@@ -196,6 +196,49 @@ static inline uint8_t *read_file(const char *path, size_t *len)
 	return NULL;
 }
 
+/* For the tests that name their scratch files and use one path at a
+ * time: the next call reuses the buffer. */
+static inline const char *scratch_file(const char *name)
+{
+	static char path[4096];
+
+	return scratch_path(name, path, sizeof(path));
+}
+
+static inline bool same_files(const char *a, const char *b)
+{
+	size_t alen, blen;
+	uint8_t *x = read_file(scratch_file(a), &alen);
+	uint8_t *y = read_file(scratch_file(b), &blen);
+	bool same = CHECK(x) && CHECK(y) && CHECK_EQ(alen, blen) &&
+	            CHECK_MEM(x, y, alen);
+
+	free(x);
+	free(y);
+	return same;
+}
+
+/* ---- fields in either byte order (be: big-endian) ---- */
+
+/* Apart from the library's readers, so that what it wrote is not read
+ * back by its own code. */
+static inline uint16_t get16(const uint8_t *p, bool be)
+{
+	return (uint16_t)(be ? p[0] << 8 | p[1] : p[0] | p[1] << 8);
+}
+
+static inline uint32_t get32(const uint8_t *p, bool be)
+{
+	return be ? (uint32_t)get16(p, true) << 16 | get16(p + 2, true)
+	          : get16(p, false) | (uint32_t)get16(p + 2, false) << 16;
+}
+
+static inline uint64_t get64(const uint8_t *p, bool be)
+{
+	return be ? (uint64_t)get32(p, true) << 32 | get32(p + 4, true)
+	          : get32(p, false) | (uint64_t)get32(p + 4, false) << 32;
+}
+
 static inline int check_done(const char *name)
 {
 	scratch_clear();

@@ -7,38 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "format/format.h"
+#include "format-check.h"
 
 #define PN_XNUM 0xffff
 
-static kdl_ctx *ctx;
 static struct kdl_options elf;
-
-static uint16_t get16(const uint8_t *p, bool be)
-{
-	return (uint16_t)(be ? p[0] << 8 | p[1] : p[0] | p[1] << 8);
-}
-
-static uint32_t get32(const uint8_t *p, bool be)
-{
-	return be ? (uint32_t)get16(p, true) << 16 | get16(p + 2, true)
-	          : get16(p, false) | (uint32_t)get16(p + 2, false) << 16;
-}
-
-static uint64_t get64(const uint8_t *p, bool be)
-{
-	return be ? (uint64_t)get32(p, true) << 32 | get32(p + 4, true)
-	          : get32(p, false) | (uint64_t)get32(p + 4, false) << 32;
-}
-
-static bool all_zero(const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
-			return false;
-	return true;
-}
 
 struct phdr {
 	uint32_t type, flags;
@@ -65,71 +38,6 @@ struct want {
 };
 
 static const struct want x86_64 = {false, 62, 4096};
-
-static const char *path_of(const char *name)
-{
-	static char path[4096];
-
-	return scratch_path(name, path, sizeof(path));
-}
-
-/* Writes the dump and reads the file back. */
-static uint8_t *write_and_read(kdl_dump *d, const char *name, size_t *len,
-                               struct kdl_stats *st)
-{
-	if (!CHECK_EQ(kdl_dump_write(d, path_of(name), &elf, st), 0)) {
-		fprintf(stderr, "  error: %s\n", kdl_ctx_error(ctx));
-		return NULL;
-	}
-	return read_file(path_of(name), len);
-}
-
-/* ---- a stream, written to a scratch file and packed from it ---- */
-
-static kdl_writer *w;
-static int wfd = -1;
-
-static void stream_begin(void)
-{
-	wfd = open(path_of("stream"), O_RDWR | O_CREAT | O_TRUNC, 0600);
-	w = kdl_writer_new(ctx, wfd, "stream");
-}
-
-/* A segment of these bytes, or of zeros when bytes is NULL; its length
- * told at its start or only at its end. */
-static void stream_segment(uint64_t phys, uint64_t virt, const void *bytes,
-                           uint64_t n, bool length_first)
-{
-	struct kdl_rec_segment seg = {phys, virt, length_first ? n : KDL_LENGTH_UNKNOWN};
-	struct kdl_rec_zero zero = {n};
-	struct kdl_rec_segment_end end = {n};
-
-	kdl_rec_put_segment(w, &seg);
-	if (bytes)
-		kdl_rec_put_data(w, bytes, (size_t)n);
-	else
-		kdl_rec_put_zero(w, &zero);
-	kdl_rec_put_segment_end(w, &end);
-}
-
-/* Ends the stream and packs it into the named file. */
-static int stream_pack(kdl_dump *d, const char *name, struct kdl_stats *st)
-{
-	kdl_reader *r;
-	int fd, ret;
-
-	if (!CHECK_EQ(kdl_writer_finish(w), 0))
-		fprintf(stderr, "  error: %s\n", kdl_ctx_error(ctx));
-	close(wfd);
-	fd = open(path_of("stream"), O_RDONLY);
-	r = kdl_reader_new(ctx, fd, "stream");
-	ret = kdl_pack_stream(d, r, path_of(name), &elf, st);
-	if (!CHECK_EQ(ret, 0))
-		fprintf(stderr, "  error: %s\n", kdl_ctx_error(ctx));
-	kdl_reader_free(r);
-	close(fd);
-	return ret;
-}
 
 /* ---- what every vmcore must satisfy, whatever it holds ---- */
 
@@ -265,7 +173,7 @@ static void test_x86_64(void)
 
 	if (!d)
 		return;
-	f = write_and_read(d, "x86", &len, &st);
+	f = write_and_read(d, "x86", &elf, &len, &st);
 	if (!f) {
 		kdl_dump_free(d);
 		return;
@@ -322,7 +230,7 @@ static void test_aarch64_big_pages(void)
 	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x40001000, 0x40001000, big, sizeof(big)), 0);
 	CHECK_EQ(kdl_dump_add_cpu(d, &s, NULL, 0), 0);
 	CHECK_EQ(kdl_dump_set_vmcoreinfo(d, vi, strlen(vi)), 0);
-	f = write_and_read(d, "arm", &len, &st);
+	f = write_and_read(d, "arm", &elf, &len, &st);
 	if (f) {
 		check_layout(f, len, len, &aarch64, kdl_dump_notes(d));
 		CHECK_EQ(get32(f + phdr(f, 0, false).offset + 4, false), 392);
@@ -357,7 +265,7 @@ static void test_big_endian(void)
 		if (!d)
 			continue;
 		CHECK_EQ(kdl_dump_add_cpu(d, &s, NULL, 0), 0);
-		f = write_and_read(d, cases[i].arch, &len, NULL);
+		f = write_and_read(d, cases[i].arch, &elf, &len, NULL);
 		if (!f) {
 			kdl_dump_free(d);
 			continue;
@@ -397,7 +305,7 @@ static void test_many_segments(void)
 	for (unsigned i = 0; i < 80; i++)
 		CHECK_EQ(kdl_dump_add_segment_buffer(d, (uint64_t)(79 - i) * 0x10000, (uint64_t)(79 - i) * 0x10000, page, 1 + i), 0);
 	CHECK_EQ(kdl_dump_add_note(d, "N", 1, "x", 1), 0);
-	f = write_and_read(d, "many", &len, NULL);
+	f = write_and_read(d, "many", &elf, &len, NULL);
 	if (f) {
 		CHECK_EQ(get16(f + 56, false), 81);
 		check_layout(f, len, len, &x86_64, kdl_dump_notes(d));
@@ -451,11 +359,13 @@ static void xnum_case(uint64_t nsegs, const char *name)
 	for (uint64_t i = 0; i < nsegs; i++)
 		stream_segment(i * 4096, i * 4096, i == 0 ? first : i == nsegs - 1 ? last : NULL,
 		               4096, true);
-	if (stream_pack(d, name, &st))
+	if (!CHECK_EQ(stream_pack(d, name, &elf, &st), 0)) {
+		fprintf(stderr, "  error: %s\n", kdl_ctx_error(ctx));
 		goto out;
+	}
 	/* no notes: the data starts right after the headers */
 	start = kdl_round_up(64 + 56 * phnum + (phnum >= PN_XNUM ? 64 : 0), 4096);
-	f = read_part(path_of(name), 0, (size_t)start + 2 * 4096, &size);
+	f = read_part(scratch_file(name), 0, (size_t)start + 2 * 4096, &size);
 	if (!f)
 		goto out;
 	CHECK_EQ(phnum_of(f, false), phnum);
@@ -473,14 +383,14 @@ static void xnum_case(uint64_t nsegs, const char *name)
 	CHECK_EQ(st.estimated_size, size);
 	CHECK_EQ(st.segments, nsegs);
 	free(f);
-	f = read_part(path_of(name), size - 4096, 4096, &size);
+	f = read_part(scratch_file(name), size - 4096, 4096, &size);
 	if (f)
 		CHECK_MEM(f, last, 4096);
 	free(f);
 out:
 	kdl_dump_free(d);
 	/* large, even sparse */
-	unlink(path_of(name));
+	unlink(scratch_file(name));
 }
 
 /* e_phnum holds 65534 program headers; one more, and it says PN_XNUM and
@@ -519,7 +429,7 @@ static void test_nothing(void)
 
 	if (!CHECK(d))
 		return;
-	f = write_and_read(d, "nothing", &len, &st);
+	f = write_and_read(d, "nothing", &elf, &len, &st);
 	if (f) {
 		CHECK_EQ(get16(f + 56, false), 1);
 		check_layout(f, len, len, &x86_64, kdl_dump_notes(d));
@@ -539,10 +449,10 @@ static void test_unknown_format(void)
 	if (!CHECK(d))
 		return;
 	opts.format = "qcow";
-	CHECK_EQ(kdl_dump_write(d, path_of("fmt"), &opts, NULL), -1);
+	CHECK_EQ(kdl_dump_write(d, scratch_file("fmt"), &opts, NULL), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "unknown format 'qcow' (known: elf kdump)");
 	CHECK_EQ(kdl_ctx_status(ctx), KDL_ERR_INVALID);
-	CHECK_EQ(access(path_of("fmt"), F_OK), -1);
+	CHECK_EQ(access(scratch_file("fmt"), F_OK), -1);
 	kdl_dump_free(d);
 }
 
@@ -556,8 +466,8 @@ static void check_same_dump(const char *streamed, const char *built,
 {
 	const struct kdl_notes *notes = kdl_dump_notes(sd);
 	size_t slen, blen;
-	uint8_t *sf = read_file(path_of(streamed), &slen);
-	uint8_t *bf = read_file(path_of(built), &blen);
+	uint8_t *sf = read_file(scratch_file(streamed), &slen);
+	uint8_t *bf = read_file(scratch_file(built), &blen);
 	uint64_t phnum;
 
 	if (!CHECK(sf) || !CHECK(bf) || !CHECK_EQ(slen, blen))
@@ -604,7 +514,7 @@ static void test_notes_after_data(void)
 	struct kdl_stats st;
 
 	if (!built || !CHECK(d) ||
-	    !CHECK_EQ(kdl_dump_write(built, path_of("notes-built"), &elf, NULL), 0))
+	    !CHECK_EQ(kdl_dump_write(built, scratch_file("notes-built"), &elf, NULL), 0))
 		goto out;
 	cpu1.status.cpu = 1;
 	stream_begin();
@@ -615,8 +525,10 @@ static void test_notes_after_data(void)
 	kdl_rec_put_prstatus(w, &cpu1);
 	kdl_rec_put_vmcoreinfo(w, &vi);
 	kdl_rec_put_note(w, &note);
-	if (stream_pack(d, "notes-late", &st))
+	if (!CHECK_EQ(stream_pack(d, "notes-late", &elf, &st), 0)) {
+		fprintf(stderr, "  error: %s\n", kdl_ctx_error(ctx));
 		goto out;
+	}
 	check_same_dump("notes-late", "notes-built", &x86_64, d, built);
 	CHECK_EQ(st.actual_size, 7 * 4096);
 	CHECK_EQ(st.estimated_size, st.actual_size);
@@ -651,7 +563,7 @@ static void test_page_size_after_data(void)
 		if (!by_arch)
 			CHECK_EQ(kdl_dump_set_vmcoreinfo(built, big_pages, strlen(big_pages)), 0);
 		snprintf(built_name, sizeof(built_name), "%s-built", name);
-		if (!CHECK_EQ(kdl_dump_write(built, path_of(built_name), &elf, NULL), 0))
+		if (!CHECK_EQ(kdl_dump_write(built, scratch_file(built_name), &elf, NULL), 0))
 			goto next;
 		stream_begin();
 		stream_segment(0x100000, 0xffff888000100000, a, sizeof(a), true);
@@ -662,8 +574,10 @@ static void test_page_size_after_data(void)
 		else
 			kdl_rec_put_vmcoreinfo(w, &vi);
 		kdl_rec_put_prstatus(w, &cpu);
-		if (stream_pack(d, name, &st))
+		if (!CHECK_EQ(stream_pack(d, name, &elf, &st), 0)) {
+			fprintf(stderr, "  error: %s\n", kdl_ctx_error(ctx));
 			goto next;
+		}
 		check_same_dump(name, built_name, by_arch ? &ppc64 : &x86_big, d, built);
 		/* headers and notes, then a 64 KiB page for each segment */
 		CHECK_EQ(st.actual_size, 5 * 65536);

@@ -10,37 +10,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "check.h"
+#include "format-check.h"
 #include "write/write.h"
-
-static kdl_ctx *ctx;
-
-static uint32_t get32(const uint8_t *p, bool be)
-{
-	return be ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
-	          : kdl_get32le(p);
-}
-
-static uint64_t get64(const uint8_t *p, bool be)
-{
-	return be ? (uint64_t)get32(p, true) << 32 | get32(p + 4, true)
-	          : kdl_get64le(p);
-}
-
-static bool all_zero(const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
-			return false;
-	return true;
-}
-
-static const char *path_of(const char *name)
-{
-	static char path[4096];
-
-	return scratch_path(name, path, sizeof(path));
-}
 
 /* The header's time when the vmcoreinfo has no CRASHTIME: fixed, so that
  * files written in different seconds can be compared. */
@@ -58,75 +29,6 @@ static struct kdl_options options(const char *codec, int level, int dump_level)
 	CHECK_EQ(kdl_options_set_compression(ctx, &opts, codec, level, level != 0), 0);
 	CHECK_EQ(kdl_options_set_dump_level(ctx, &opts, dump_level), 0);
 	return opts;
-}
-
-static uint8_t *write_and_read(kdl_dump *d, const char *name,
-                               const struct kdl_options *opts, size_t *len,
-                               struct kdl_stats *st)
-{
-	if (!CHECK_EQ(kdl_dump_write(d, path_of(name), opts, st), 0)) {
-		fprintf(stderr, "  error: %s\n", kdl_ctx_error(ctx));
-		return NULL;
-	}
-	return read_file(path_of(name), len);
-}
-
-/* ---- a stream, written to a scratch file and packed from it ---- */
-
-static kdl_writer *w;
-static int wfd = -1;
-
-static void stream_begin(void)
-{
-	wfd = open(path_of("stream"), O_RDWR | O_CREAT | O_TRUNC, 0600);
-	w = kdl_writer_new(ctx, wfd, "stream");
-}
-
-/* A segment of these bytes, or of zeros when bytes is NULL, its length
- * told only at its end. */
-static void stream_segment(uint64_t phys, const void *bytes, uint64_t n)
-{
-	struct kdl_rec_segment seg = {phys, phys, KDL_LENGTH_UNKNOWN};
-	struct kdl_rec_zero zero = {n};
-	struct kdl_rec_segment_end end = {n};
-
-	kdl_rec_put_segment(w, &seg);
-	if (bytes)
-		kdl_rec_put_data(w, bytes, (size_t)n);
-	else
-		kdl_rec_put_zero(w, &zero);
-	kdl_rec_put_segment_end(w, &end);
-}
-
-/* Ends the stream and packs it into the named file. */
-static int stream_pack(kdl_dump *d, const char *name,
-                       const struct kdl_options *opts, struct kdl_stats *st)
-{
-	kdl_reader *r;
-	int fd, ret;
-
-	if (!CHECK_EQ(kdl_writer_finish(w), 0))
-		fprintf(stderr, "  error: %s\n", kdl_ctx_error(ctx));
-	close(wfd);
-	fd = open(path_of("stream"), O_RDONLY);
-	r = kdl_reader_new(ctx, fd, "stream");
-	ret = kdl_pack_stream(d, r, path_of(name), opts, st);
-	kdl_reader_free(r);
-	close(fd);
-	return ret;
-}
-
-/* Two files of the same bytes. */
-static void check_same_file(const char *name, const char *other)
-{
-	size_t len, olen;
-	uint8_t *f = read_file(path_of(name), &len);
-	uint8_t *o = read_file(path_of(other), &olen);
-
-	if (CHECK(f) && CHECK(o) && CHECK_EQ(len, olen))
-		CHECK_MEM(f, o, len);
-	free(f);
-	free(o);
 }
 
 /* ---- three pages ---- */
@@ -530,7 +432,7 @@ out:
 static void check_shared_pages(const char *name)
 {
 	size_t len;
-	uint8_t *f = read_file(path_of(name), &len);
+	uint8_t *f = read_file(scratch_file(name), &len);
 	const uint64_t desc_at = 4 * 65536, data = desc_at + 2 * 24;
 
 	if (!CHECK(f))
@@ -568,7 +470,7 @@ static void test_big_pages(void)
 		return;
 	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x20010, 0x20010, share_a, sizeof(share_a)), 0);
 	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x20100, 0x20100, share_b, sizeof(share_b)), 0);
-	if (CHECK_EQ(kdl_dump_write(d, path_of("big"), &opts, NULL), 0))
+	if (CHECK_EQ(kdl_dump_write(d, scratch_file("big"), &opts, NULL), 0))
 		check_shared_pages("big");
 	else
 		fprintf(stderr, "  error: %s\n", kdl_ctx_error(ctx));
@@ -588,11 +490,11 @@ static void test_partial_pages_merged(void)
 		return;
 	stream_begin();
 	kdl_rec_put_arch(w, &arch);
-	stream_segment(0x20100, share_b, sizeof(share_b));
-	stream_segment(0x20010, share_a, sizeof(share_a));
+	stream_segment(0x20100, 0x20100, share_b, sizeof(share_b), false);
+	stream_segment(0x20010, 0x20010, share_a, sizeof(share_a), false);
 	if (CHECK_EQ(stream_pack(d, "big-stream", &opts, NULL), 0)) {
 		check_shared_pages("big-stream");
-		check_same_file("big-stream", "big");
+		same_files("big-stream", "big");
 	} else
 		fprintf(stderr, "  error: %s\n", kdl_ctx_error(ctx));
 	kdl_dump_free(d);
@@ -622,21 +524,21 @@ static void test_out_of_order(void)
 	if (!built || !CHECK(d))
 		goto out;
 	CHECK_EQ(kdl_dump_add_segment_buffer(built, 0x4000, 0x4000, two_zero_pages, sizeof(two_zero_pages)), 0);
-	if (!CHECK_EQ(kdl_dump_write(built, path_of("order-built"), &opts, NULL), 0))
+	if (!CHECK_EQ(kdl_dump_write(built, scratch_file("order-built"), &opts, NULL), 0))
 		goto out;
 	stream_begin();
 	kdl_rec_put_vmcoreinfo(w, &vi);
 	kdl_rec_put_prstatus(w, &cpu);
-	stream_segment(0x3000, fill, sizeof(fill));
-	stream_segment(0x4000, NULL, 8192);
-	stream_segment(0x1000, noise, sizeof(noise));
-	stream_segment(0x2000, zeros, sizeof(zeros));
+	stream_segment(0x3000, 0x3000, fill, sizeof(fill), false);
+	stream_segment(0x4000, 0x4000, NULL, 8192, false);
+	stream_segment(0x1000, 0x1000, noise, sizeof(noise), false);
+	stream_segment(0x2000, 0x2000, zeros, sizeof(zeros), false);
 	if (!CHECK_EQ(stream_pack(d, "order", &opts, &st), 0)) {
 		fprintf(stderr, "  error: %s\n", kdl_ctx_error(ctx));
 		goto out;
 	}
-	check_same_file("order", "order-built");
-	f = read_file(path_of("order"), &len);
+	same_files("order", "order-built");
+	f = read_file(scratch_file("order"), &len);
 	if (!CHECK(f))
 		goto out;
 	CHECK_EQ(get32(f + 440, false), 6); /* pages 1 to 5 */
@@ -677,10 +579,10 @@ static void test_page_size_conflict(void)
 	if (!d)
 		return;
 	CHECK_EQ(kdl_dump_set_page_size(d, 16384), 0);
-	CHECK_EQ(kdl_dump_write(d, path_of("conflict"), &opts, NULL), -1);
+	CHECK_EQ(kdl_dump_write(d, scratch_file("conflict"), &opts, NULL), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "page size 16384 conflicts with PAGESIZE=4096 in the vmcoreinfo");
 	CHECK_EQ(kdl_ctx_status(ctx), KDL_ERR_INVALID);
-	CHECK_EQ(access(path_of("conflict"), F_OK), -1);
+	CHECK_EQ(access(scratch_file("conflict"), F_OK), -1);
 	kdl_dump_free(d);
 }
 
@@ -699,7 +601,7 @@ static void test_page_size_after_data(void)
 		if (!CHECK(d))
 			continue;
 		stream_begin();
-		stream_segment(0x1000, noise, sizeof(noise));
+		stream_segment(0x1000, 0x1000, noise, sizeof(noise), false);
 		if (by_arch)
 			kdl_rec_put_arch(w, &arch);
 		else
@@ -707,7 +609,7 @@ static void test_page_size_after_data(void)
 		CHECK_EQ(stream_pack(d, "late", &opts, NULL), -1);
 		CHECK_STR(kdl_ctx_error(ctx), "the page size became 65536 after segment data came in 4096-byte pages: the kdump format needs the vmcoreinfo or architecture before the segments");
 		CHECK_EQ(kdl_ctx_status(ctx), KDL_ERR_UNSUPPORTED);
-		CHECK_EQ(access(path_of("late"), F_OK), -1);
+		CHECK_EQ(access(scratch_file("late"), F_OK), -1);
 		kdl_dump_free(d);
 	}
 }
@@ -727,7 +629,7 @@ static void test_page_stored_twice(void)
 	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x1000, 0x1000, fill, sizeof(fill)), 0);
 	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x3000, 0x3000, fill, sizeof(fill)), 0);
 	if (!CHECK_EQ(kdl_plan_make(ctx, &opts, &plan), 0) ||
-	    !CHECK_EQ(kdl_job_start(&job, ctx, d, &plan, path_of("twice")), 0)) {
+	    !CHECK_EQ(kdl_job_start(&job, ctx, d, &plan, scratch_file("twice")), 0)) {
 		kdl_dump_free(d);
 		return;
 	}
@@ -743,7 +645,7 @@ static void test_page_stored_twice(void)
 	CHECK_STR(kdl_ctx_error(ctx), "page 0x1000 is stored twice");
 	CHECK_EQ(kdl_ctx_status(ctx), KDL_ERR_CORRUPT);
 	kdl_job_abort(&job);
-	CHECK_EQ(access(path_of("twice"), F_OK), -1);
+	CHECK_EQ(access(scratch_file("twice"), F_OK), -1);
 	kdl_dump_free(d);
 }
 

@@ -13,12 +13,6 @@ struct note {
 	size_t at; /* offset of the note in the buffer */
 };
 
-static uint32_t get32(const uint8_t *p, bool be)
-{
-	return be ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
-	          : kdl_get32le(p);
-}
-
 /* Splits the buffer into notes; returns how many, or -1 if they do not
  * tile it exactly. */
 static int split(const struct kdl_notes *n, bool be, struct note *out, int max)

@@ -1,10 +1,7 @@
 /* model/prstatus.c: registers checked and encoded as NT_PRSTATUS. */
-#include "check.h"
-#include "model/model.h"
+#include "model-check.h"
 
 static kdl_ctx *ctx;
-
-#define X86_REGS "r15 r14 r13 r12 rbp rbx r11 r10 r9 r8 rax rcx rdx rsi rdi orig_rax rip cs eflags (rflags) rsp ss fs_base (fs.base) gs_base (gs.base) ds es fs gs"
 
 /* The expected bytes are built here from the layout of struct
  * elf_prstatus, not by the encoder's own helpers. */

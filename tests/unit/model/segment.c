@@ -3,8 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "model/model.h"
+#include "model-check.h"
 
 static kdl_ctx *ctx;
 
@@ -230,11 +229,6 @@ static void test_input_length_pipe_and_device(void)
 		check_length_stays(fd, "/dev/null");
 		close(fd);
 	}
-}
-
-static bool fd_is_open(int fd)
-{
-	return fcntl(fd, F_GETFD) >= 0;
 }
 
 static void test_seg_open_buffer(void)

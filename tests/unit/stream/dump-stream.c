@@ -3,27 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "stream/stream.h"
-
-static kdl_ctx *ctx;
-
-static const char *scratch_file(const char *name)
-{
-	static char path[4096];
-
-	return scratch_path(name, path, sizeof(path));
-}
-
-static int create(const char *name)
-{
-	return open(scratch_file(name), O_RDWR | O_CREAT | O_TRUNC, 0600);
-}
-
-static uint8_t *slurp(const char *name, size_t *len)
-{
-	return read_file(scratch_file(name), len);
-}
+#include "stream-check.h"
 
 /* The dump as a stream in the scratch file of that name. */
 static int write_stream(kdl_dump *dump, const char *name)
@@ -42,39 +22,6 @@ static int write_stream(kdl_dump *dump, const char *name)
 		ret = kdl_writer_finish(w);
 	close(fd);
 	return ret;
-}
-
-static kdl_reader *reader_of(const char *name, int *fd)
-{
-	*fd = open(scratch_file(name), O_RDONLY);
-	return kdl_reader_new(ctx, *fd, name);
-}
-
-static bool next_is(kdl_reader *r, struct kdl_record *hdr, uint32_t type)
-{
-	return CHECK(r) && CHECK_EQ(kdl_reader_next(r, hdr), 1) &&
-	       CHECK_EQ(hdr->type, type) && CHECK_EQ(hdr->flags, KDL_REC_CRITICAL);
-}
-
-static void check_ends(kdl_reader *r, int fd)
-{
-	struct kdl_record hdr;
-
-	if (r && !CHECK_EQ(kdl_reader_next(r, &hdr), 0))
-		fprintf(stderr, "  %s\n", kdl_ctx_error(ctx));
-	kdl_reader_free(r);
-	close(fd);
-}
-
-static bool same_files(const char *a, const char *b)
-{
-	size_t alen, blen;
-	uint8_t *x = slurp(a, &alen), *y = slurp(b, &blen);
-	bool same = CHECK(x && y) && CHECK_EQ(alen, blen) && CHECK_MEM(x, y, alen);
-
-	free(x);
-	free(y);
-	return same;
 }
 
 /* A segment read back: SEGMENT, DATA records, SEGMENT_END. */

@@ -3,36 +3,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "stream/stream.h"
-
-static kdl_ctx *ctx;
-
-static const uint8_t header[16] = {0x89, 'V', 'M', 'C', '\r', '\n', 0x1a, '\n', 1, 0, 0, 0, 0, 0, 0, 0};
+#include "stream-check.h"
 
 #define TRUNCATED(where) "input: truncated stream: it ends " where " (did a program before this one fail?)"
 #define NOT_A_STREAM "input is not a vmc record stream; to read raw memory use vmc-seg -"
-
-static int create(const char *name)
-{
-	char path[4096];
-
-	return open(scratch_path(name, path, sizeof(path)), O_RDWR | O_CREAT | O_TRUNC, 0600);
-}
-
-static int reopen(const char *name)
-{
-	char path[4096];
-
-	return open(scratch_path(name, path, sizeof(path)), O_RDONLY);
-}
-
-static uint8_t *slurp(const char *name, size_t *len)
-{
-	char path[4096];
-
-	return read_file(scratch_path(name, path, sizeof(path)), len);
-}
 
 static size_t put_record(uint8_t *p, uint32_t type, uint32_t flags,
                          const void *payload, uint64_t len)

@@ -3,19 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "stream/stream.h"
-
-static kdl_ctx *ctx;
-
-static const uint8_t header[16] = {0x89, 'V', 'M', 'C', '\r', '\n', 0x1a, '\n', 1, 0, 0, 0, 0, 0, 0, 0};
-
-static int create(const char *name)
-{
-	char path[4096];
-
-	return open(scratch_path(name, path, sizeof(path)), O_RDWR | O_CREAT | O_TRUNC, 0600);
-}
+#include "stream-check.h"
 
 /* A stream being written to the scratch file of that name. */
 static kdl_writer *start(const char *name, int *fd)
@@ -36,9 +24,8 @@ static void check_stream(const char *name, const void *records, size_t n,
                          uint64_t count)
 {
 	uint8_t end[24] = {0x01, 0, 0, 0, 0x01, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0};
-	char path[4096];
 	size_t len;
-	uint8_t *got = read_file(scratch_path(name, path, sizeof(path)), &len);
+	uint8_t *got = slurp(name, &len);
 
 	kdl_put64(end + 16, count, false);
 	if (CHECK(got) && CHECK_EQ(len, 16 + n + 24)) {
@@ -47,33 +34,6 @@ static void check_stream(const char *name, const void *records, size_t n,
 		CHECK_MEM(got + 16 + n, end, 24);
 	}
 	free(got);
-}
-
-/* A reader of the scratch file, named after it. */
-static kdl_reader *reader_of(const char *name, int *fd)
-{
-	char path[4096];
-
-	*fd = open(scratch_path(name, path, sizeof(path)), O_RDONLY);
-	return kdl_reader_new(ctx, *fd, name);
-}
-
-/* Reads the next record, which must be of this type. */
-static bool next_is(kdl_reader *r, struct kdl_record *hdr, uint32_t type)
-{
-	return CHECK(r) && CHECK_EQ(kdl_reader_next(r, hdr), 1) &&
-	       CHECK_EQ(hdr->type, type) && CHECK_EQ(hdr->flags, KDL_REC_CRITICAL);
-}
-
-/* The stream ends properly here: its end record counts what came. */
-static void check_ends(kdl_reader *r, int fd)
-{
-	struct kdl_record hdr;
-
-	if (r && !CHECK_EQ(kdl_reader_next(r, &hdr), 0))
-		fprintf(stderr, "  %s\n", kdl_ctx_error(ctx));
-	kdl_reader_free(r);
-	close(fd);
 }
 
 static void test_arch(void)

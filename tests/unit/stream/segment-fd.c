@@ -6,13 +6,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "stream/stream.h"
+#include "stream-check.h"
 
 #define VIRT 0xffff888000004000
 #define NOT_EMPTY ": a segment cannot be empty"
-
-static kdl_ctx *ctx;
 
 /* What kdl_stream_segment_fd wrote, read back. */
 struct segment {
@@ -29,24 +26,12 @@ struct segment {
 	bool well_formed;
 };
 
-static const char *scratch_file(const char *name)
-{
-	static char path[4096];
-
-	return scratch_path(name, path, sizeof(path));
-}
-
-static int create(const char *name)
-{
-	return open(scratch_file(name), O_RDWR | O_CREAT | O_TRUNC, 0600);
-}
-
 /* A file of these bytes, opened for reading. */
 static int file_of(const char *name, const void *bytes, size_t n)
 {
 	if (write_file(scratch_file(name), bytes, n))
 		return -1;
-	return open(scratch_file(name), O_RDONLY);
+	return reopen(name);
 }
 
 static bool grow(struct segment *s, uint64_t n)
@@ -117,7 +102,7 @@ static void stream_segment(struct segment *s, int fd, const char *name,
 	}
 	CHECK_EQ(kdl_writer_finish(w), 0);
 	close(out);
-	out = open(scratch_file("stream"), O_RDONLY);
+	out = reopen("stream");
 	r = kdl_reader_new(ctx, out, "stream");
 	s->well_formed = r && kdl_reader_next(r, &hdr) == 1 &&
 	                 hdr.type == KDL_REC_SEGMENT && hdr.flags == KDL_REC_CRITICAL &&

@@ -5,25 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "kdumpling.h"
-#include "base/base.h"
-
-static kdl_ctx *ctx;
-
-/* The file offset of the PT_LOAD at phys, or 0. */
-static uint64_t load_offset(const uint8_t *f, uint64_t phys)
-{
-	unsigned phnum = (unsigned)(f[56] | f[57] << 8);
-
-	for (unsigned i = 1; i < phnum; i++) {
-		const uint8_t *p = f + 64 + 56 * i;
-
-		if (kdl_get64le(p + 24) == phys)
-			return kdl_get64le(p + 8);
-	}
-	return 0;
-}
+#include "write-check.h"
 
 static void fill(uint8_t *p, size_t n, unsigned seed)
 {
@@ -31,25 +13,13 @@ static void fill(uint8_t *p, size_t n, unsigned seed)
 		p[i] = (uint8_t)(i * seed + i / 256 + seed);
 }
 
-static void check_error(enum kdl_status status, const char *message)
-{
-	CHECK_STR(kdl_ctx_error(ctx), message);
-	CHECK_EQ(kdl_ctx_status(ctx), status);
-}
-
-static bool exists(const char *path)
-{
-	return access(path, F_OK) == 0;
-}
-
 static void test_sources(void)
 {
 	static uint8_t buf[3000], file[20000];
 	kdl_dump *d = kdl_dump_new(ctx, NULL);
 	char src[4096], out[4096];
-	uint8_t *f;
-	size_t len;
-	uint64_t off;
+	uint8_t *f, *p;
+	size_t len, n;
 	int fd;
 
 	if (!CHECK(d))
@@ -70,16 +40,16 @@ static void test_sources(void)
 	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 999);
 	f = read_file(out, &len);
 	if (CHECK(f)) {
-		off = load_offset(f, 0x1000);
-		CHECK(off && off + sizeof(buf) <= len && !memcmp(f + off, buf, sizeof(buf)));
-		off = load_offset(f, 0x10000);
-		CHECK(off && off + 5000 <= len && !memcmp(f + off, file + 100, 5000));
-		off = load_offset(f, 0x20000);
-		CHECK(off && off + 1000 <= len && !memcmp(f + off, file + 19000, 1000));
-		off = load_offset(f, 0x30000);
-		CHECK(off && off + 12345 <= len && !memcmp(f + off, file + 7, 12345));
-		off = load_offset(f, 0x40000);
-		CHECK(off && off + sizeof(file) <= len && !memcmp(f + off, file, sizeof(file)));
+		p = load_at(f, len, 0x1000, &n);
+		CHECK(p && n == sizeof(buf) && !memcmp(p, buf, sizeof(buf)));
+		p = load_at(f, len, 0x10000, &n);
+		CHECK(p && n == 5000 && !memcmp(p, file + 100, 5000));
+		p = load_at(f, len, 0x20000, &n);
+		CHECK(p && n == 1000 && !memcmp(p, file + 19000, 1000));
+		p = load_at(f, len, 0x30000, &n);
+		CHECK(p && n == 12345 && !memcmp(p, file + 7, 12345));
+		p = load_at(f, len, 0x40000, &n);
+		CHECK(p && n == sizeof(file) && !memcmp(p, file, sizeof(file)));
 	}
 	free(f);
 	/* the descriptor stays the caller's */
@@ -97,7 +67,7 @@ static void test_rewrite(void)
 	struct kdl_stats st;
 	char one[4096], two[4096], k1[4096], k2[4096];
 	uint8_t *x, *y;
-	size_t xl, yl;
+	size_t xl, yl, n;
 
 	if (!CHECK(d && other))
 		goto out;
@@ -126,9 +96,9 @@ static void test_rewrite(void)
 	if (CHECK(x && y) && CHECK_EQ(xl, yl))
 		CHECK_MEM(x, y, xl);
 	if (y && CHECK_EQ(yl, 4 * 4096)) {
-		CHECK_EQ(load_offset(y, 0x10), 4096 + 0x10);
+		CHECK(load_at(y, yl, 0x10, &n) == y + 4096 + 0x10);
 		CHECK_MEM(y + 4096 + 0x10, b, sizeof(b));
-		CHECK_EQ(load_offset(y, 0x9000), 2 * 4096);
+		CHECK(load_at(y, yl, 0x9000, &n) == y + 2 * 4096);
 		CHECK_MEM(y + 2 * 4096, a, sizeof(a));
 	}
 	free(x);
@@ -262,7 +232,7 @@ static void test_top_of_address_space(void)
 	kdl_dump *d = kdl_dump_new(ctx, NULL);
 	char path[4096];
 	uint8_t *f;
-	size_t len;
+	size_t len, n;
 
 	if (!CHECK(d))
 		return;
@@ -273,7 +243,7 @@ static void test_top_of_address_space(void)
 		fprintf(stderr, "  error: %s\n", kdl_ctx_error(ctx));
 	f = read_file(path, &len);
 	if (f && CHECK_EQ(len, 4096 + sizeof(a))) {
-		CHECK_EQ(load_offset(f, 0xffffffffffffe000), 4096);
+		CHECK(load_at(f, len, 0xffffffffffffe000, &n) == f + 4096);
 		CHECK_MEM(f + 4096, a, sizeof(a));
 	}
 	free(f);
@@ -336,13 +306,8 @@ static void test_stats(void)
 
 int main(void)
 {
-	char dir[4096];
-
-	ctx = kdl_ctx_new();
-	if (!CHECK(ctx))
+	if (!write_setup())
 		return 1;
-	/* the scratch directory exists before any test counts its entries */
-	scratch_path("", dir, sizeof(dir));
 	test_sources();
 	test_rewrite();
 	test_overlap_leaves_nothing();

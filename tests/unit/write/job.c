@@ -4,10 +4,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "write-check.h"
 #include "write/write.h"
-
-static kdl_ctx *ctx;
 
 /* A job over a dump of its own, as a stream's segments would feed it. */
 struct run {
@@ -79,17 +77,6 @@ static int end_segment(struct run *r)
 	seg.phys = seg.virt = r->job.seg.phys;
 	seg.len = r->job.seg.len;
 	return kdl_dump_add_segment(r->dump, &seg);
-}
-
-static void check_error(enum kdl_status status, const char *message)
-{
-	CHECK_STR(kdl_ctx_error(ctx), message);
-	CHECK_EQ(kdl_ctx_status(ctx), status);
-}
-
-static bool exists(const char *path)
-{
-	return access(path, F_OK) == 0;
 }
 
 static void test_counting(void)
@@ -533,8 +520,6 @@ static void test_abort(void)
 	}
 }
 
-static uint8_t low[300], high[6000];
-
 /* 0x1000 of low, whole from memory; 0x5100 of high in pieces, from
  * memory, as zeros and from the descriptor holding high. */
 static int feed_pieces(struct run *r, int fd, const char *name, bool low_first)
@@ -567,10 +552,7 @@ static void test_like_dump_write(void)
 	size_t al, bl;
 	int fd;
 
-	for (size_t i = 0; i < sizeof(low); i++)
-		low[i] = (uint8_t)(i + 1);
-	for (size_t i = 0; i < sizeof(high); i++)
-		high[i] = i < 1000 || i >= 3000 ? (uint8_t)(i % 251 + 1) : 0;
+	fill_low_high();
 	write_file(scratch_path("like-src", src_path, sizeof(src_path)), high, sizeof(high));
 	fd = open(src_path, O_RDONLY);
 	if (!CHECK(fd >= 0))
@@ -612,13 +594,8 @@ static void test_like_dump_write(void)
 
 int main(void)
 {
-	char dir[4096];
-
-	ctx = kdl_ctx_new();
-	if (!CHECK(ctx))
+	if (!write_setup())
 		return 1;
-	/* the scratch directory exists before any test counts its entries */
-	scratch_path("", dir, sizeof(dir));
 	test_counting();
 	test_unknown_length();
 	test_empty();

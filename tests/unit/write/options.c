@@ -4,17 +4,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "write-check.h"
 #include "write/write.h"
-
-static kdl_ctx *ctx;
-
-/* The failure just reported: its message and its class. */
-static void check_invalid(const char *message)
-{
-	CHECK_STR(kdl_ctx_error(ctx), message);
-	CHECK_EQ(kdl_ctx_status(ctx), KDL_ERR_INVALID);
-}
 
 static void test_defaults(void)
 {
@@ -42,10 +33,10 @@ static void test_format(void)
 	CHECK_EQ(kdl_options_set_format(ctx, &o, "kdump"), 0);
 	CHECK_STR(o.format, "kdump");
 	CHECK_EQ(kdl_options_set_format(ctx, &o, "qcow"), -1);
-	check_invalid("unknown format 'qcow' (known: elf kdump)");
+	check_error(KDL_ERR_INVALID, "unknown format 'qcow' (known: elf kdump)");
 	/* names are case-sensitive */
 	CHECK_EQ(kdl_options_set_format(ctx, &o, "ELF"), -1);
-	check_invalid("unknown format 'ELF' (known: elf kdump)");
+	check_error(KDL_ERR_INVALID, "unknown format 'ELF' (known: elf kdump)");
 	/* a refused value leaves the options as they were */
 	CHECK_STR(o.format, "kdump");
 	CHECK_EQ(kdl_options_set_format(ctx, &o, "elf"), 0);
@@ -65,22 +56,22 @@ static void test_compression(void)
 	CHECK_EQ(kdl_options_set_compression(ctx, &o, "zstd", 22, 1), 0);
 	CHECK_EQ(o.level, 22);
 	CHECK_EQ(kdl_options_set_compression(ctx, &o, "zstd", 23, 1), -1);
-	check_invalid("zstd levels are -131072 to 22, not 23");
+	check_error(KDL_ERR_INVALID, "zstd levels are -131072 to 22, not 23");
 	CHECK_EQ(kdl_options_set_compression(ctx, &o, "zstd", -131073, 1), -1);
-	check_invalid("zstd levels are -131072 to 22, not -131073");
+	check_error(KDL_ERR_INVALID, "zstd levels are -131072 to 22, not -131073");
 	CHECK_EQ(kdl_options_set_compression(ctx, &o, "zlib", 9, 1), 0);
 	CHECK_STR(o.codec, "zlib");
 	CHECK_EQ(o.level, 9);
 	CHECK_EQ(kdl_options_set_compression(ctx, &o, "zlib", 1, 1), 0);
 	CHECK_EQ(o.level, 1);
 	CHECK_EQ(kdl_options_set_compression(ctx, &o, "zlib", 0, 1), -1);
-	check_invalid("zlib levels are 1 to 9, not 0");
+	check_error(KDL_ERR_INVALID, "zlib levels are 1 to 9, not 0");
 	CHECK_EQ(kdl_options_set_compression(ctx, &o, "zlib", 10, 1), -1);
-	check_invalid("zlib levels are 1 to 9, not 10");
+	check_error(KDL_ERR_INVALID, "zlib levels are 1 to 9, not 10");
 	CHECK_EQ(kdl_options_set_compression(ctx, &o, "lzo", 1, 1), -1);
-	check_invalid("lzo has no compression levels");
+	check_error(KDL_ERR_INVALID, "lzo has no compression levels");
 	CHECK_EQ(kdl_options_set_compression(ctx, &o, "brotli", 0, 0), -1);
-	check_invalid("unknown compression 'brotli' (known: none zlib lzo snappy zstd)");
+	check_error(KDL_ERR_INVALID, "unknown compression 'brotli' (known: none zlib lzo snappy zstd)");
 	/* nothing refused reached the options */
 	CHECK_STR(o.codec, "zlib");
 	CHECK_EQ(o.level, 1);
@@ -103,7 +94,7 @@ static void check_bits_refused(int level)
 	char want[512];
 
 	snprintf(want, sizeof(want), bits_message, level);
-	check_invalid(want);
+	check_error(KDL_ERR_INVALID, want);
 }
 
 static void test_dump_level(void)
@@ -122,9 +113,9 @@ static void test_dump_level(void)
 		check_bits_refused(level);
 	}
 	CHECK_EQ(kdl_options_set_dump_level(ctx, &o, 32), -1);
-	check_invalid("dump levels are 0 to 31, not 32");
+	check_error(KDL_ERR_INVALID, "dump levels are 0 to 31, not 32");
 	CHECK_EQ(kdl_options_set_dump_level(ctx, &o, -1), -1);
-	check_invalid("dump levels are 0 to 31, not -1");
+	check_error(KDL_ERR_INVALID, "dump levels are 0 to 31, not -1");
 	CHECK_EQ(o.dump_level, 1);
 }
 
@@ -136,9 +127,9 @@ static void test_threads(void)
 	CHECK_EQ(kdl_options_set_threads(ctx, &o, 1024), 0);
 	CHECK_EQ(o.threads, 1024);
 	CHECK_EQ(kdl_options_set_threads(ctx, &o, 1025), -1);
-	check_invalid("1025 threads is too many");
+	check_error(KDL_ERR_INVALID, "1025 threads is too many");
 	CHECK_EQ(kdl_options_set_threads(ctx, &o, 4000000000u), -1);
-	check_invalid("4000000000 threads is too many");
+	check_error(KDL_ERR_INVALID, "4000000000 threads is too many");
 	CHECK_EQ(o.threads, 1024);
 	CHECK_EQ(kdl_options_set_threads(ctx, &o, 0), 0);
 	CHECK_EQ(o.threads, 0);
@@ -243,25 +234,25 @@ static void test_plan_checks(void)
 	kdl_options_init(&o);
 	o.format = "qcow";
 	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), -1);
-	check_invalid("unknown format 'qcow' (known: elf kdump)");
+	check_error(KDL_ERR_INVALID, "unknown format 'qcow' (known: elf kdump)");
 
 	kdl_options_init(&o);
 	o.codec = "brotli";
 	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), -1);
-	check_invalid("unknown compression 'brotli' (known: none zlib lzo snappy zstd)");
+	check_error(KDL_ERR_INVALID, "unknown compression 'brotli' (known: none zlib lzo snappy zstd)");
 
 	kdl_options_init(&o);
 	o.level = 10;
 	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), -1);
-	check_invalid("zlib levels are 1 to 9, not 10");
+	check_error(KDL_ERR_INVALID, "zlib levels are 1 to 9, not 10");
 	/* a codec with levels takes .level as given, 0 included */
 	o.level = 0;
 	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), -1);
-	check_invalid("zlib levels are 1 to 9, not 0");
+	check_error(KDL_ERR_INVALID, "zlib levels are 1 to 9, not 0");
 	o.codec = "zstd";
 	o.level = 23;
 	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), -1);
-	check_invalid("zstd levels are -131072 to 22, not 23");
+	check_error(KDL_ERR_INVALID, "zstd levels are -131072 to 22, not 23");
 
 	kdl_options_init(&o);
 	o.dump_level = 3;
@@ -269,15 +260,15 @@ static void test_plan_checks(void)
 	check_bits_refused(3);
 	o.dump_level = 32;
 	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), -1);
-	check_invalid("dump levels are 0 to 31, not 32");
+	check_error(KDL_ERR_INVALID, "dump levels are 0 to 31, not 32");
 	o.dump_level = -1;
 	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), -1);
-	check_invalid("dump levels are 0 to 31, not -1");
+	check_error(KDL_ERR_INVALID, "dump levels are 0 to 31, not -1");
 
 	kdl_options_init(&o);
 	o.threads = 1025;
 	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), -1);
-	check_invalid("1025 threads is too many");
+	check_error(KDL_ERR_INVALID, "1025 threads is too many");
 	o.threads = 1024;
 	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), 0);
 	CHECK_EQ(plan.threads, 1024);

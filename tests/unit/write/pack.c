@@ -6,11 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "kdumpling.h"
-#include "base/base.h"
-
-static kdl_ctx *ctx;
+#include "write-check.h"
 static kdl_writer *w; /* NULL once the stream is ended */
 static int wfd;
 
@@ -173,13 +169,6 @@ static int take(enum how how, bool finish)
 	return ret;
 }
 
-static bool check_error(enum kdl_status status, const char *message)
-{
-	bool ok = CHECK_STR(kdl_ctx_error(ctx), message);
-
-	return CHECK_EQ(kdl_ctx_status(ctx), status) && ok;
-}
-
 /* The failure of a stream taken in as how: says which way when it is not
  * the one expected. */
 static void check_taken(enum how how, enum kdl_status status,
@@ -194,31 +183,7 @@ static void check_corrupt(enum how how, const char *message)
 	check_taken(how, KDL_ERR_CORRUPT, message);
 }
 
-static bool exists(const char *name)
-{
-	char path[4096];
-
-	return access(scratch_path(name, path, sizeof(path)), F_OK) == 0;
-}
-
-/* The PT_LOAD at phys in an ELF file: its bytes, or NULL. */
-static uint8_t *load_at(uint8_t *f, size_t len, uint64_t phys, size_t *size)
-{
-	if (!f || len < 64)
-		return NULL;
-	for (unsigned i = 1; i < (unsigned)(f[56] | f[57] << 8); i++) {
-		const uint8_t *p = f + 64 + 56 * i;
-		uint64_t off = kdl_get64le(p + 8), n = kdl_get64le(p + 32);
-
-		if (kdl_get64le(p + 24) == phys && off + n <= len) {
-			*size = (size_t)n;
-			return f + off;
-		}
-	}
-	return NULL;
-}
-
-/* The same in the named dump, read into *file. */
+/* The PT_LOAD at phys in the named dump, read into *file. */
 static uint8_t *load(const char *name, uint64_t phys, size_t *size,
                      uint8_t **file)
 {
@@ -254,7 +219,7 @@ static void test_unknown_records(void)
 		CHECK_EQ(take(how, true), -1);
 		check_taken(how, KDL_ERR_UNSUPPORTED, "input: record type 0x8000 is marked critical and this program does not understand it");
 	}
-	CHECK(!exists("x"));
+	CHECK(!exists(scratch_file("x")));
 }
 
 static void test_truncated_leaves_nothing(void)
@@ -270,7 +235,7 @@ static void test_truncated_leaves_nothing(void)
 		data(page, 4096);
 		CHECK_EQ(take(how, false), -1);
 		check_corrupt(how, "input: truncated stream: it ends without its end record (did a program before this one fail?)");
-		CHECK(!exists("x"));
+		CHECK(!exists(scratch_file("x")));
 		CHECK_EQ(scratch_entries(), before);
 
 		/* ends properly, but inside a segment */
@@ -279,7 +244,7 @@ static void test_truncated_leaves_nothing(void)
 		data(page, 4096);
 		CHECK_EQ(take(how, true), -1);
 		check_corrupt(how, "input: corrupt stream: it ends inside a segment");
-		CHECK(!exists("x"));
+		CHECK(!exists(scratch_file("x")));
 	}
 
 	/* cut inside a DATA record, as the bytes go to the file, are read
@@ -310,7 +275,7 @@ static void test_truncated_leaves_nothing(void)
 		CHECK_EQ(take(how, true), -1);
 		check_corrupt(how, "input: truncated stream: it ends inside a record (did a program before this one fail?)");
 	}
-	CHECK(!exists("x"));
+	CHECK(!exists(scratch_file("x")));
 	CHECK_EQ(scratch_entries(), before);
 }
 
@@ -354,7 +319,7 @@ static void test_misplaced_records(void)
 		data(page, 10);
 		CHECK_EQ(take(how, true), -1);
 		check_corrupt(how, "input: corrupt stream: data outside a segment");
-		CHECK(!exists("x"));
+		CHECK(!exists(scratch_file("x")));
 	}
 }
 
@@ -419,7 +384,7 @@ static void test_segment_lengths(void)
 		kdl_writer_record(w, KDL_REC_ZERO, KDL_REC_CRITICAL, "\0\0\0\0", 4);
 		CHECK_EQ(take(how, true), -1);
 		check_corrupt(how, "input: corrupt stream: record of the wrong size");
-		CHECK(!exists("x"));
+		CHECK(!exists(scratch_file("x")));
 	}
 }
 
@@ -554,7 +519,7 @@ static void test_dry_run(void)
 	CHECK_EQ(st.estimated_size, 3 * 4096);
 	CHECK_EQ(kdl_dump_write(d, scratch_path("dry", path, sizeof(path)), NULL, NULL), -1);
 	check_error(KDL_ERR_INVALID, "segment at 0x2000: its bytes were not kept (the stream it came from went straight to a file, or was only laid out; kdl_dump_read_stream keeps them)");
-	CHECK(!exists("dry"));
+	CHECK(!exists(scratch_file("dry")));
 	CHECK_EQ(scratch_entries(), before);
 	kdl_dump_free(d);
 
@@ -582,7 +547,7 @@ static void test_dry_run(void)
 		CHECK_EQ(take(how, true), -1);
 		check_corrupt(how, "segment 0x2000-0x2fff overlaps segment 0x2800-0x37ff");
 	}
-	CHECK(!exists("x"));
+	CHECK(!exists(scratch_file("x")));
 }
 
 static void test_corrupt_descriptions(void)
@@ -642,7 +607,7 @@ static void test_corrupt_descriptions(void)
 	kdl_writer_record(w, KDL_REC_SEGMENT_END, KDL_REC_CRITICAL, p, 9);
 	CHECK_EQ(pack(true, "x"), -1);
 	check_corrupt(PACKED, "input: corrupt stream: record of the wrong size");
-	CHECK(!exists("x"));
+	CHECK(!exists(scratch_file("x")));
 }
 
 /* What the dump refuses from a stream is corrupt input, though the same
@@ -701,8 +666,8 @@ static void test_conflicts(void)
 	prstatus(&s, &reg, 1);
 	arch("arm64");
 	CHECK_EQ(pack(true, "late-arch"), 0);
-	CHECK(exists("late-arch"));
-	CHECK(!exists("x"));
+	CHECK(exists(scratch_file("late-arch")));
+	CHECK(!exists(scratch_file("x")));
 }
 
 /* What the caller got wrong, not the stream: its options, its output, its
@@ -739,7 +704,7 @@ static void test_caller_refused(void)
 	segment_end(4096);
 	CHECK_EQ(pack_into(d, true, "x", NULL, NULL), -1);
 	check_error(KDL_ERR_INVALID, "the dump holds segments already; kdl_pack_stream writes those of the stream alone (kdl_dump_read_stream adds them to others)");
-	CHECK(!exists("x"));
+	CHECK(!exists(scratch_file("x")));
 	kdl_dump_free(d);
 
 	d = kdl_dump_new(ctx, NULL);
@@ -755,7 +720,7 @@ static void test_caller_refused(void)
 
 /* ---- kdl_dump_read_stream ---- */
 
-static uint8_t low[300], high[6000], top[4096];
+static uint8_t top[4096];
 
 /* A stream with every kind of record, its segments in physical order:
  * 0x1000 of low; 0x5100 of high in pieces, with zeros; 0x20000 of a
@@ -765,10 +730,7 @@ static void full_stream(void)
 	static const struct kdl_reg regs[] = {{"rip", 0xffffffff81000000}, {"rsp", 0xffffc90000003f00}};
 	struct kdl_prstatus s = {.cpu = 1, .pid = 42};
 
-	for (size_t i = 0; i < sizeof(low); i++)
-		low[i] = (uint8_t)(i + 1);
-	for (size_t i = 0; i < sizeof(high); i++)
-		high[i] = i < 1000 || i >= 3000 ? (uint8_t)(i % 251 + 1) : 0;
+	fill_low_high();
 	memset(top, 0x77, sizeof(top));
 	begin();
 	vmcoreinfo("OSRELEASE=6.1.0\nPAGESIZE=4096\n");
@@ -917,13 +879,8 @@ static void test_read_like_pack(void)
 
 int main(void)
 {
-	char dir[4096];
-
-	ctx = kdl_ctx_new();
-	if (!CHECK(ctx))
+	if (!write_setup())
 		return 1;
-	/* the scratch directory exists before any test counts its entries */
-	scratch_path("", dir, sizeof(dir));
 	test_unknown_records();
 	test_truncated_leaves_nothing();
 	test_misplaced_records();
