@@ -7,7 +7,7 @@
 
 #include "codec/codec.h"
 #include "model/model.h"
-#include "out/out.h"
+#include "output/output.h"
 
 /* ---- byte sources: where a segment's next bytes come from ---- */
 

@@ -6,7 +6,7 @@
 #ifndef KDL_STREAM_H
 #define KDL_STREAM_H
 
-#include "out/out.h"
+#include "output/output.h"
 
 /* Description records are small; a larger one is corrupt input. */
 #define KDL_STREAM_MAX_PAYLOAD (64u << 20)

@@ -1,4 +1,4 @@
-/* out/copy.c: kdl_copy moves bytes between files, pipes and sockets, at
+/* output/copy.c: kdl_copy moves bytes between files, pipes and sockets, at
  * given offsets (which advance, the descriptors' positions staying) or
  * at the descriptors' positions, and stops short only where the input
  * ends. */
@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "out/out.h"
+#include "output/output.h"
 
 static kdl_ctx *ctx;
 
@@ -298,5 +298,5 @@ int main(void)
 	test_through_a_socket();
 	test_failures();
 	kdl_ctx_free(ctx);
-	return check_done("out/copy");
+	return check_done("output/copy");
 }

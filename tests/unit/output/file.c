@@ -1,4 +1,4 @@
-/* out/file.c: a dump file appears at its path only when committed, as
+/* output/file.c: a dump file appears at its path only when committed, as
  * written in place or in the flattened format; "-" is stdout; scratch
  * files live beside the output and vanish when closed. */
 #include <errno.h>
@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "out/out.h"
+#include "output/output.h"
 
 static kdl_ctx *ctx;
 
@@ -419,5 +419,5 @@ int main(void)
 	test_scratch();
 	test_commit_fails();
 	kdl_ctx_free(ctx);
-	return check_done("out/file");
+	return check_done("output/file");
 }

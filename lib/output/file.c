@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "out/out.h"
+#include "output/output.h"
 
 static char *dir_of(kdl_ctx *ctx, const char *path)
 {

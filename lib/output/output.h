@@ -1,9 +1,9 @@
-/* out: where dumps go.  The dump file, written atomically (file.c), as
+/* output: where dumps go.  The dump file, written atomically (file.c), as
  * is or in makedumpfile's flattened format (flat.c); scratch files; and
  * bytes moved between descriptors the cheapest way the kernel offers
  * (copy.c). */
-#ifndef KDL_OUT_H
-#define KDL_OUT_H
+#ifndef KDL_OUTPUT_H
+#define KDL_OUTPUT_H
 
 #include "base/base.h"
 

@@ -3,7 +3,7 @@
  * marker.  makedumpfile -R puts each record at its offset. */
 #include <string.h>
 
-#include "out/out.h"
+#include "output/output.h"
 
 #define FLAT_HEADER_SIZE 4096
 #define FLAT_SIGNATURE "makedumpfile"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "out/out.h"
+#include "output/output.h"
 
 static bool kernel_copy_unsupported(int err)
 {

@@ -1,11 +1,11 @@
-/* out/flat.c: makedumpfile's flattened format, byte for byte: the
+/* output/flat.c: makedumpfile's flattened format, byte for byte: the
  * 4096-byte header, records of a big-endian offset and size and the
  * bytes, and the end marker of 16 bytes of 0xff. */
 #include <fcntl.h>
 #include <unistd.h>
 
 #include "check.h"
-#include "out/out.h"
+#include "output/output.h"
 
 static kdl_ctx *ctx;
 
@@ -125,5 +125,5 @@ int main(void)
 	test_big_record();
 	test_write_fails();
 	kdl_ctx_free(ctx);
-	return check_done("out/flat");
+	return check_done("output/flat");
 }
