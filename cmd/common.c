@@ -181,14 +181,19 @@ void cmd_value(kdl_ctx *ctx, const char *option, const struct cmd_option *o,
 int cmd_parse(kdl_ctx *ctx, int argc, char **argv, const struct cmd_option *opts,
               void (*usage)(void))
 {
-	struct option longs[32];
-	char letters[32] = ":"; /* ':' tells a missing argument from an unknown option */
-	size_t n = 0, nl = 1;
+	size_t count = 0, n = 0, nl = 1;
+
+	while (opts[count].name)
+		count++;
+	struct option longs[count + 3];
+	/* ':' first tells a missing argument from an unknown option */
+	char letters[2 * count + 2];
 	bool help = false;
 	char name[64];
 	int c;
 
-	for (; opts[n].name; n++) {
+	letters[0] = ':';
+	for (; n < count; n++) {
 		longs[n] = (struct option){opts[n].name,
 		                           opts[n].arg == CMD_FLAG ? no_argument : required_argument,
 		                           NULL, 256 + (int)n};
@@ -201,6 +206,7 @@ int cmd_parse(kdl_ctx *ctx, int argc, char **argv, const struct cmd_option *opts
 	longs[n] = (struct option){"help", no_argument, NULL, 'h'};
 	longs[n + 1] = (struct option){"version", no_argument, NULL, 'V'};
 	longs[n + 2] = (struct option){0};
+	letters[nl] = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, letters, longs, NULL)) != -1) {
 		if (c == 'h')

@@ -7,6 +7,27 @@
 
 #include "write/write.h"
 
+/* "the elf format cannot be flattened: ...; use the kdump format" */
+static int refuse_unstreamable(kdl_ctx *ctx, const struct kdl_format_ops *format,
+                               const char *path)
+{
+	const struct kdl_format_ops *f;
+	struct kdl_str others = {0};
+	char *names;
+
+	for (size_t i = 0; (f = (const struct kdl_format_ops *)kdl_entry_at(&kdl_formats, i)); i++)
+		if (!f->needs_file)
+			kdl_str_add(&others, "%s%s", others.len ? " or " : "", f->info.name);
+	names = kdl_str_finish(ctx, &others);
+	if (!names)
+		return -1;
+	kdl_err(ctx, KDL_ERR_UNSUPPORTED,
+	        "the %s format cannot be %s: its headers are written last; give a file name, or use the %s format",
+	        format->info.name, path && !strcmp(path, "-") ? "written to a pipe" : "flattened", names);
+	free(names);
+	return path ? kdl_err_prefix(ctx, "%s", path) : -1;
+}
+
 int kdl_job_start(struct kdl_job *job, kdl_ctx *ctx, kdl_dump *dump,
                   const struct kdl_plan *plan, const char *path)
 {
@@ -17,12 +38,8 @@ int kdl_job_start(struct kdl_job *job, kdl_ctx *ctx, kdl_dump *dump,
 	job->dump = dump;
 	job->plan = plan;
 	/* refused in a dry run too, so that it tells what the write would */
-	if ((plan->flat || (path && !strcmp(path, "-"))) && format->needs_file) {
-		kdl_err(ctx, KDL_ERR_UNSUPPORTED,
-		        "the %s format cannot be %s: its headers are written last; give a file name, or use the kdump format",
-		        format->info.name, path && !strcmp(path, "-") ? "written to a pipe" : "flattened");
-		return path ? kdl_err_prefix(ctx, "%s", path) : -1;
-	}
+	if ((plan->flat || (path && !strcmp(path, "-"))) && format->needs_file)
+		return refuse_unstreamable(ctx, format, path);
 	job->priv = kdl_alloc(ctx, format->priv_size);
 	if (!job->priv)
 		return -1;
