@@ -13,7 +13,7 @@ LIBS = -lz -llzo2 -lsnappy -lzstd -pthread
 
 VERSION = $(shell sed -n 's/^\#define KDL_VERSION "\(.*\)"/\1/p' lib/kdumpling.h)
 B ?= build
-PROGS = vmc-seg vmc-note vmc-prstatus vmc-pack
+PROGS = vmc-seg vmc-note vmc-prstatus vmc-pack vmc-unpack vmc-cat
 LIBSRC = $(wildcard lib/*/*.c)
 LIBHDR = lib/kdumpling.h $(wildcard lib/*/*.h)
 LIBOBJ = $(LIBSRC:lib/%.c=$(B)/lib/%.o)

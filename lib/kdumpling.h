@@ -430,6 +430,40 @@ int kdl_dump_read_stream(kdl_dump *dump, kdl_reader *r,
 int kdl_pack_stream(kdl_dump *dump, kdl_reader *r, const char *path,
                     const struct kdl_options *opts, struct kdl_stats *st);
 
+/* ---- reading dumps and captures into the stream ---- */
+
+extern const kdl_registry kdl_inputs; /* "input format" */
+
+/* Physical addresses from start to end, end included (as /proc/iomem
+ * writes ranges). */
+struct kdl_range {
+	uint64_t start, end;
+};
+
+struct kdl_unpack_options {
+	const char *format; /* an entry of kdl_inputs; NULL: by the magic */
+	/* keep only the bytes in these ranges; none: all */
+	const struct kdl_range *ranges;
+	size_t nranges;
+	/* pages that cannot be read are left out with a warning, rather
+	 * than ending the read */
+	int keep_going;
+};
+
+/* The input format whose magic head (the first n bytes of an input)
+ * starts with, or NULL. */
+const struct kdl_entry *kdl_input_detect(const void *head, size_t n);
+/* Reads one dump or capture (several files only for the parts of one
+ * makedumpfile --split dump), the descriptors fds named for messages,
+ * and writes what it holds to w as records: the architecture, the
+ * VMCOREINFO, the CPUs and the other notes, then the segments in the
+ * order they come (physical, where the input allows), runs of zeros as
+ * ZERO records.  *lost (if not NULL) gets the bytes --keep-going left
+ * out. */
+int kdl_unpack(kdl_ctx *ctx, kdl_writer *w, const int *fds,
+               const char *const *names, size_t n,
+               const struct kdl_unpack_options *opts, uint64_t *lost);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

@@ -79,6 +79,9 @@ char *kdl_read_file(kdl_ctx *ctx, const char *path, size_t max,
 void kdl_put16(uint8_t *p, uint16_t v, bool be);
 void kdl_put32(uint8_t *p, uint32_t v, bool be);
 void kdl_put64(uint8_t *p, uint64_t v, bool be);
+uint16_t kdl_get16(const uint8_t *p, bool be);
+uint32_t kdl_get32(const uint8_t *p, bool be);
+uint64_t kdl_get64(const uint8_t *p, bool be);
 uint32_t kdl_get32le(const uint8_t *p);
 uint64_t kdl_get64le(const uint8_t *p);
 

@@ -19,6 +19,29 @@ void kdl_put64(uint8_t *p, uint64_t v, bool be)
 		p[be ? 7 - i : i] = (uint8_t)(v >> (8 * i));
 }
 
+uint16_t kdl_get16(const uint8_t *p, bool be)
+{
+	return (uint16_t)(be ? p[0] << 8 | p[1] : p[1] << 8 | p[0]);
+}
+
+uint32_t kdl_get32(const uint8_t *p, bool be)
+{
+	uint32_t v = 0;
+
+	for (int i = 0; i < 4; i++)
+		v |= (uint32_t)p[be ? 3 - i : i] << (8 * i);
+	return v;
+}
+
+uint64_t kdl_get64(const uint8_t *p, bool be)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)p[be ? 7 - i : i] << (8 * i);
+	return v;
+}
+
 uint32_t kdl_get32le(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |

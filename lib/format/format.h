@@ -1,55 +1,13 @@
 /* format: the dump files that can be written, one file each, listed in
  * format.c.  A format is driven through a job (write/job.c): segment
- * bytes arrive as sources (source.c), whatever they come from, then the
- * frozen dump is finished into headers. */
+ * bytes arrive as byte sources (model/source.c), whatever they come
+ * from, then the frozen dump is finished into headers. */
 #ifndef KDL_FORMAT_H
 #define KDL_FORMAT_H
 
 #include "codec/codec.h"
 #include "model/model.h"
 #include "output/output.h"
-
-/* ---- byte sources: where a segment's next bytes come from ---- */
-
-struct kdl_source;
-
-struct kdl_source_ops {
-	/* Exactly n bytes into dst. */
-	int (*read)(struct kdl_source *src, void *dst, size_t n);
-	/* Exactly n bytes to fd at off, through the kernel where it can. */
-	int (*copy)(struct kdl_source *src, uint64_t n,
-	            const struct kdl_copy_end *to);
-	/* n bytes passed over; optional: without it nothing need be read. */
-	int (*skip)(struct kdl_source *src, uint64_t n);
-};
-
-struct kdl_source {
-	kdl_ctx *ctx;
-	uint64_t len; /* bytes left */
-	const struct kdl_source_ops *ops; /* NULL: zeros */
-	const uint8_t *buf;               /* memory */
-	int fd;                           /* a descriptor, from pos on */
-	const char *name;
-	uint64_t pos, total;
-	void *arg;                        /* the ops' own */
-};
-
-void kdl_source_buffer(struct kdl_source *src, kdl_ctx *ctx, const void *buf,
-                       uint64_t n);
-void kdl_source_fd(struct kdl_source *src, kdl_ctx *ctx, int fd,
-                   const char *name, uint64_t offset, uint64_t n);
-void kdl_source_zero(struct kdl_source *src, kdl_ctx *ctx, uint64_t n);
-/* n bytes that ops bring, arg theirs. */
-void kdl_source_custom(struct kdl_source *src, kdl_ctx *ctx,
-                       const struct kdl_source_ops *ops, void *arg, uint64_t n);
-/* Zeros, with no bytes behind them. */
-bool kdl_source_is_zero(const struct kdl_source *src);
-/* Each takes n of the source's bytes, n at most what is left. */
-int kdl_source_read(struct kdl_source *src, void *dst, size_t n);
-/* Zeros are not written: the range stays a hole. */
-int kdl_source_copy(struct kdl_source *src, uint64_t n, int fd,
-                    const char *name, uint64_t off);
-int kdl_source_skip(struct kdl_source *src, uint64_t n);
 
 /* ---- a write ---- */
 

@@ -2,11 +2,13 @@
  * it holds arrives piece by piece (dump.c), each piece checked as it
  * comes (segment.c, prstatus.c, notes.c, vmcoreinfo.c); once frozen its
  * segments are sorted, its architecture and page size settled and its
- * notes built, and writers only read it. */
+ * notes built, and writers only read it.  A segment's bytes travel as
+ * byte sources (source.c), whoever reads or writes them. */
 #ifndef KDL_MODEL_H
 #define KDL_MODEL_H
 
 #include "arch/arch.h"
+#include "output/output.h"
 
 /* Where a segment's bytes are. */
 enum kdl_origin {
@@ -124,6 +126,48 @@ int kdl_feed_room(kdl_ctx *ctx, const struct kdl_feed *feed, uint64_t n);
 /* The segment is complete: its length is what came. */
 int kdl_feed_end(kdl_ctx *ctx, struct kdl_feed *feed);
 
+/* ---- byte sources: where a segment's next bytes come from ---- */
+
+struct kdl_source;
+
+struct kdl_source_ops {
+	/* Exactly n bytes into dst. */
+	int (*read)(struct kdl_source *src, void *dst, size_t n);
+	/* Exactly n bytes to fd at off, through the kernel where it can. */
+	int (*copy)(struct kdl_source *src, uint64_t n,
+	            const struct kdl_copy_end *to);
+	/* n bytes passed over; optional: without it nothing need be read. */
+	int (*skip)(struct kdl_source *src, uint64_t n);
+};
+
+struct kdl_source {
+	kdl_ctx *ctx;
+	uint64_t len; /* bytes left */
+	const struct kdl_source_ops *ops; /* NULL: zeros */
+	const uint8_t *buf;               /* memory */
+	int fd;                           /* a descriptor, from pos on */
+	const char *name;
+	uint64_t pos, total;
+	void *arg;                        /* the ops' own */
+};
+
+void kdl_source_buffer(struct kdl_source *src, kdl_ctx *ctx, const void *buf,
+                       uint64_t n);
+void kdl_source_fd(struct kdl_source *src, kdl_ctx *ctx, int fd,
+                   const char *name, uint64_t offset, uint64_t n);
+void kdl_source_zero(struct kdl_source *src, kdl_ctx *ctx, uint64_t n);
+/* n bytes that ops bring, arg theirs. */
+void kdl_source_custom(struct kdl_source *src, kdl_ctx *ctx,
+                       const struct kdl_source_ops *ops, void *arg, uint64_t n);
+/* Zeros, with no bytes behind them. */
+bool kdl_source_is_zero(const struct kdl_source *src);
+/* Each takes n of the source's bytes, n at most what is left. */
+int kdl_source_read(struct kdl_source *src, void *dst, size_t n);
+/* Zeros are not written: the range stays a hole. */
+int kdl_source_copy(struct kdl_source *src, uint64_t n, int fd,
+                    const char *name, uint64_t off);
+int kdl_source_skip(struct kdl_source *src, uint64_t n);
+
 /* ---- checks and encodings the dump uses ---- */
 
 /* What kdl_notes_build lays out. */
@@ -158,6 +202,18 @@ int kdl_prstatus_check_regs(kdl_ctx *ctx, const struct kdl_arch *arch,
  * registers. */
 void kdl_prstatus_encode(const struct kdl_arch *arch, const struct kdl_cpu *cpu,
                          uint8_t *desc);
+/* The architecture whose NT_PRSTATUS has this size in this byte order,
+ * or NULL: for inputs that name none. */
+const struct kdl_arch *kdl_prstatus_arch(size_t size, bool be);
+/* The other way: an NT_PRSTATUS descriptor of len bytes into its fields
+ * and every register of the architecture by its name (regs has room for
+ * arch->nregs); *dropped tells whether bytes the stream cannot carry
+ * (pr_sigpend, pr_sighold, pr_fpvalid, slots no register names) were not
+ * zero.  cpu is not in the note: it is the caller's to set. */
+int kdl_prstatus_decode(kdl_ctx *ctx, const struct kdl_arch *arch,
+                        const uint8_t *desc, size_t len,
+                        struct kdl_prstatus *status, struct kdl_reg *regs,
+                        size_t *nregs, bool *dropped);
 
 /* Value of KEY in vmcoreinfo text, or NULL; *len gets its length. */
 const char *kdl_vmcoreinfo_get(const char *text, size_t text_len,

@@ -72,6 +72,7 @@ static void put_time(uint8_t *p, const struct kdl_time *t, bool be)
 /* Offsets in struct elf_prstatus */
 enum {
 	PR_SIGNO = 0, PR_CODE = 4, PR_ERRNO = 8, PR_CURSIG = 12,
+	PR_SIGPEND = 16, PR_SIGHOLD = 24,
 	PR_PID = 32, PR_PPID = 36, PR_PGRP = 40, PR_SID = 44,
 	PR_UTIME = 48, PR_STIME = 64, PR_CUTIME = 80, PR_CSTIME = 96,
 };
@@ -104,4 +105,81 @@ void kdl_prstatus_encode(const struct kdl_arch *arch, const struct kdl_cpu *cpu,
 		else
 			kdl_put32(p, (uint32_t)cpu->regs[i].value, be);
 	}
+}
+
+const struct kdl_arch *kdl_prstatus_arch(size_t size, bool be)
+{
+	const struct kdl_arch *found = NULL, *a;
+
+	for (size_t i = 0; (a = (const struct kdl_arch *)kdl_entry_at(&kdl_arches, i)); i++)
+		if (kdl_prstatus_size(a) == size && a->big_endian == be) {
+			if (found)
+				return NULL; /* two would fit: neither is certain */
+			found = a;
+		}
+	return found;
+}
+
+static void get_time(const uint8_t *p, struct kdl_time *t, bool be)
+{
+	t->sec = (int64_t)kdl_get64(p, be);
+	t->usec = (int64_t)kdl_get64(p + 8, be);
+}
+
+/* Bytes the stream has no field for, each zero in what the kernel and
+ * QEMU write. */
+static bool carries_all(const struct kdl_arch *arch, const uint8_t *desc,
+                        size_t len)
+{
+	uint8_t *used = calloc(1, len);
+	bool all = true;
+
+	if (!used)
+		return true;
+	memset(used + PR_SIGNO, 1, PR_CURSIG + 2);
+	memset(used + PR_PID, 1, KDL_PRSTATUS_FIXED - PR_PID);
+	for (size_t i = 0; i < arch->nregs; i++)
+		memset(used + KDL_PRSTATUS_FIXED + arch->regs[i].offset, 1, arch->regs[i].size);
+	for (size_t i = 0; i < len && all; i++)
+		all = used[i] || !desc[i];
+	free(used);
+	return all;
+}
+
+int kdl_prstatus_decode(kdl_ctx *ctx, const struct kdl_arch *arch,
+                        const uint8_t *desc, size_t len,
+                        struct kdl_prstatus *status, struct kdl_reg *regs,
+                        size_t *nregs, bool *dropped)
+{
+	bool be = arch->big_endian;
+	size_t n = 0;
+
+	if (len != kdl_prstatus_size(arch))
+		return kdl_err(ctx, KDL_ERR_CORRUPT, "NT_PRSTATUS of %zu bytes: %s's has %" PRIu32,
+		               len, arch->info.name, kdl_prstatus_size(arch));
+	memset(status, 0, sizeof(*status));
+	status->signo = (int32_t)kdl_get32(desc + PR_SIGNO, be);
+	status->code = (int32_t)kdl_get32(desc + PR_CODE, be);
+	status->err = (int32_t)kdl_get32(desc + PR_ERRNO, be);
+	status->cursig = kdl_get16(desc + PR_CURSIG, be);
+	status->pid = (int32_t)kdl_get32(desc + PR_PID, be);
+	status->ppid = (int32_t)kdl_get32(desc + PR_PPID, be);
+	status->pgrp = (int32_t)kdl_get32(desc + PR_PGRP, be);
+	status->sid = (int32_t)kdl_get32(desc + PR_SID, be);
+	get_time(desc + PR_UTIME, &status->utime, be);
+	get_time(desc + PR_STIME, &status->stime, be);
+	get_time(desc + PR_CUTIME, &status->cutime, be);
+	get_time(desc + PR_CSTIME, &status->cstime, be);
+	for (size_t i = 0; i < arch->nregs; i++) {
+		const struct kdl_reg_def *def = &arch->regs[i];
+		const uint8_t *p = desc + KDL_PRSTATUS_FIXED + def->offset;
+
+		if (def->alias)
+			continue;
+		regs[n].name = def->name;
+		regs[n++].value = def->size == 8 ? kdl_get64(p, be) : kdl_get32(p, be);
+	}
+	*nregs = n;
+	*dropped = !carries_all(arch, desc, len);
+	return 0;
 }

@@ -1,10 +1,10 @@
-/* Byte sources: a segment's bytes as a format takes them, from memory, a
- * descriptor, nowhere (zeros), or anything else with ops of its own (the
- * stream, in write/pack.c). */
+/* Byte sources: a segment's bytes as a format or an input takes them,
+ * from memory, a descriptor, nowhere (zeros), or anything else with ops
+ * of its own (the stream, in write/pack.c). */
 #include <inttypes.h>
 #include <string.h>
 
-#include "format/format.h"
+#include "model/model.h"
 
 static int shrank(struct kdl_source *src)
 {

@@ -1,11 +1,11 @@
-/* format/source.c: byte sources, a segment's bytes as a format takes
- * them; each kind reads, copies and skips exactly what it is asked for,
- * and a file that shrank says by how much. */
+/* model/source.c: byte sources, a segment's bytes as whoever reads them
+ * takes them; each kind reads, copies and skips exactly what it is asked
+ * for, and a file that shrank says by how much. */
 #include <fcntl.h>
 #include <unistd.h>
 
 #include "check.h"
-#include "format/format.h"
+#include "model/model.h"
 
 static kdl_ctx *ctx;
 
@@ -303,5 +303,5 @@ int main(void)
 	test_shrank();
 	test_unreadable();
 	kdl_ctx_free(ctx);
-	return check_done("format/source");
+	return check_done("model/source");
 }
