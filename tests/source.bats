@@ -114,13 +114,13 @@ print("\n".join(found))'
 	assert_output ''
 }
 
-@test "every variant is a file of its own, listed in its table: architectures, codecs, formats" {
+@test "every variant is a file of its own, listed in its table: architectures, codecs, formats, inputs" {
 	local count=0
-	for kind in arch codec format; do
+	for kind in arch codec format input; do
 		for f in "$ROOT/lib/$kind"/*.c; do
 			# the table itself, and what serves every variant
 			grep -q "^const struct kdl_registry kdl_" "$f" && continue
-			run grep -oE "^const struct kdl_(arch|codec|format_ops) kdl_${kind}_[a-z0-9_]+ =" "$f"
+			run grep -oE "^const struct kdl_(arch|codec|format_ops|input_ops) kdl_${kind}_[a-z0-9_]+ =" "$f"
 			[ "${#lines[@]}" -le 1 ] || fail "$f: ${#lines[@]} variants, not one"
 			[ "${#lines[@]}" -eq 1 ] || continue
 			name=$(sed -E 's/.* (kdl_[a-z0-9_]+) =$/\1/' <<<"$output")
@@ -129,6 +129,6 @@ print("\n".join(found))'
 			count=$((count + 1))
 		done
 	done
-	# 6 architectures, 5 codecs, 2 formats
-	[ "$count" -eq 13 ]
+	# 6 architectures, 5 codecs, 2 output and 5 input formats
+	[ "$count" -eq 18 ]
 }

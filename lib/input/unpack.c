@@ -51,14 +51,14 @@ int kdl_unpack_arch(struct kdl_unpacker *u, const struct kdl_arch *arch)
 {
 	struct kdl_rec_arch rec = {arch->info.name};
 
-	return description(u) || kdl_rec_put_arch(u->w, &rec);
+	return description(u) || kdl_rec_put_arch(u->w, &rec) ? -1 : 0;
 }
 
 int kdl_unpack_vmcoreinfo(struct kdl_unpacker *u, const char *text, size_t len)
 {
 	struct kdl_rec_vmcoreinfo rec = {text, len};
 
-	return description(u) || kdl_rec_put_vmcoreinfo(u->w, &rec);
+	return description(u) || kdl_rec_put_vmcoreinfo(u->w, &rec) ? -1 : 0;
 }
 
 int kdl_unpack_cpu(struct kdl_unpacker *u, struct kdl_prstatus *status,
@@ -83,7 +83,7 @@ int kdl_unpack_note(struct kdl_unpacker *u, const uint8_t *name, size_t namelen,
 	if (!copy)
 		return -1;
 	rec.name = copy;
-	ret = description(u) || kdl_rec_put_note(u->w, &rec);
+	ret = description(u) || kdl_rec_put_note(u->w, &rec) ? -1 : 0;
 	free(copy);
 	return ret;
 }
@@ -128,7 +128,7 @@ static int close_piece(struct kdl_unpacker *u)
 	if (!u->piece_open)
 		return 0;
 	u->piece_open = false;
-	return flush_zeros(u) || kdl_rec_put_segment_end(u->w, &end);
+	return flush_zeros(u) || kdl_rec_put_segment_end(u->w, &end) ? -1 : 0;
 }
 
 /* Where the byte at addr goes: *keep whether a range holds it, *span
@@ -214,7 +214,7 @@ static int room_for(struct kdl_unpacker *u, uint64_t n)
 
 int kdl_unpack_zero(struct kdl_unpacker *u, uint64_t n)
 {
-	return room_for(u, n) || put(u, NULL, n);
+	return room_for(u, n) || put(u, NULL, n) ? -1 : 0;
 }
 
 /* Bytes as they are, but for whole pages of zeros (by the address they

@@ -33,7 +33,7 @@ static int add_arch(struct packer *pk, const struct kdl_record *hdr)
 	struct kdl_rec_arch rec;
 
 	return kdl_rec_get_arch(pk->r, hdr, &rec) ||
-	       kdl_dump_set_arch(pk->dump, rec.name);
+	       kdl_dump_set_arch(pk->dump, rec.name) ? -1 : 0;
 }
 
 static int add_vmcoreinfo(struct packer *pk, const struct kdl_record *hdr)
@@ -41,7 +41,7 @@ static int add_vmcoreinfo(struct packer *pk, const struct kdl_record *hdr)
 	struct kdl_rec_vmcoreinfo rec;
 
 	return kdl_rec_get_vmcoreinfo(pk->r, hdr, &rec) ||
-	       kdl_dump_set_vmcoreinfo(pk->dump, rec.text, rec.len);
+	       kdl_dump_set_vmcoreinfo(pk->dump, rec.text, rec.len) ? -1 : 0;
 }
 
 static int add_note(struct packer *pk, const struct kdl_record *hdr)
@@ -49,7 +49,7 @@ static int add_note(struct packer *pk, const struct kdl_record *hdr)
 	struct kdl_rec_note rec;
 
 	return kdl_rec_get_note(pk->r, hdr, &rec) ||
-	       kdl_dump_add_note(pk->dump, rec.name, rec.type, rec.desc, rec.len);
+	       kdl_dump_add_note(pk->dump, rec.name, rec.type, rec.desc, rec.len) ? -1 : 0;
 }
 
 static int add_meta(struct packer *pk, const struct kdl_record *hdr)
@@ -57,7 +57,7 @@ static int add_meta(struct packer *pk, const struct kdl_record *hdr)
 	struct kdl_rec_meta rec;
 
 	return kdl_rec_get_meta(pk->r, hdr, &rec) ||
-	       kdl_dump_add_meta(pk->dump, rec.vendor, rec.kind, rec.key, rec.value);
+	       kdl_dump_add_meta(pk->dump, rec.vendor, rec.kind, rec.key, rec.value) ? -1 : 0;
 }
 
 static int add_prstatus(struct packer *pk, const struct kdl_record *hdr)
@@ -65,7 +65,7 @@ static int add_prstatus(struct packer *pk, const struct kdl_record *hdr)
 	struct kdl_rec_prstatus rec;
 
 	return kdl_rec_get_prstatus(pk->r, hdr, &rec) ||
-	       kdl_dump_add_cpu(pk->dump, &rec.status, rec.regs, rec.nregs);
+	       kdl_dump_add_cpu(pk->dump, &rec.status, rec.regs, rec.nregs) ? -1 : 0;
 }
 
 /* ---- segments ---- */
@@ -173,7 +173,7 @@ static int segment(struct packer *pk, const struct kdl_record *hdr)
 		return segment_bytes(pk, hdr->length, false);
 	if (hdr->type == KDL_REC_ZERO)
 		return kdl_rec_get_zero(pk->r, hdr, &zero) ||
-		       segment_bytes(pk, zero.length, true);
+		       segment_bytes(pk, zero.length, true) ? -1 : 0;
 	return segment_end(pk, hdr);
 }
 

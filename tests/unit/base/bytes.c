@@ -35,6 +35,31 @@ static void test_get(void)
 	CHECK_EQ(kdl_get64le(b), 0x81828384f5f6f7f8);
 }
 
+/* Either byte order, every width: what the readers of other producers'
+ * files take fields with. */
+static void test_get_either_order(void)
+{
+	const uint8_t b[8] = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x88};
+
+	CHECK_EQ(kdl_get16(b, false), 0x0201);
+	CHECK_EQ(kdl_get16(b, true), 0x0102);
+	CHECK_EQ(kdl_get32(b, false), 0x04030201);
+	CHECK_EQ(kdl_get32(b, true), 0x01020304);
+	CHECK_EQ(kdl_get64(b, false), 0x8807060504030201);
+	CHECK_EQ(kdl_get64(b, true), 0x0102030405060788);
+	/* what put writes, get reads */
+	for (int be = 0; be < 2; be++) {
+		uint8_t p[8];
+
+		kdl_put16(p, 0xfedc, be);
+		CHECK_EQ(kdl_get16(p, be), 0xfedc);
+		kdl_put32(p, 0xfedcba98, be);
+		CHECK_EQ(kdl_get32(p, be), 0xfedcba98);
+		kdl_put64(p, 0xfedcba9876543210, be);
+		CHECK_EQ(kdl_get64(p, be), 0xfedcba9876543210);
+	}
+}
+
 static void test_round_trip(void)
 {
 	uint8_t b[8];
@@ -60,6 +85,7 @@ int main(void)
 {
 	test_put();
 	test_get();
+	test_get_either_order();
 	test_round_trip();
 	test_round_up();
 	return check_done("base/bytes");

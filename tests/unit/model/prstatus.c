@@ -292,6 +292,130 @@ static void test_encode_big_endian(void)
 	CHECK_MEM(desc, want, sizeof(want));
 }
 
+/* Decoding gives back every field and register encoding wrote, and
+ * encoding what it gives writes the same bytes: the round trip an input
+ * that is unpacked and packed again makes. */
+static void check_decodes_back(const struct kdl_arch *arch, const struct kdl_cpu *cpu)
+{
+	uint32_t size = kdl_prstatus_size(arch);
+	uint8_t *desc = malloc(size), *again = malloc(size);
+	struct kdl_reg *regs = calloc(arch->nregs, sizeof(*regs));
+	struct kdl_cpu back = {.regs = regs};
+	bool dropped = true;
+	size_t names = 0;
+
+	if (!CHECK(desc && again && regs))
+		goto out;
+	kdl_prstatus_encode(arch, cpu, desc);
+	if (!CHECK_EQ(kdl_prstatus_decode(ctx, arch, desc, size, &back.status, regs,
+	                                  &back.nregs, &dropped), 0))
+		goto out;
+	CHECK(!dropped);
+	/* every register, by its own name, none by an alias */
+	for (size_t i = 0; i < arch->nregs; i++)
+		names += !arch->regs[i].alias;
+	CHECK_EQ(back.nregs, names);
+	for (size_t i = 0; i < back.nregs; i++)
+		CHECK(!kdl_arch_reg(arch, regs[i].name)->alias);
+	CHECK_EQ(back.status.pid, cpu->status.pid);
+	CHECK_EQ(back.status.ppid, cpu->status.ppid);
+	CHECK_EQ(back.status.pgrp, cpu->status.pgrp);
+	CHECK_EQ(back.status.sid, cpu->status.sid);
+	CHECK_EQ(back.status.signo, cpu->status.signo);
+	CHECK_EQ(back.status.code, cpu->status.code);
+	CHECK_EQ(back.status.err, cpu->status.err);
+	CHECK_EQ((uint16_t)back.status.cursig, (uint16_t)cpu->status.cursig);
+	CHECK_EQ(back.status.utime.sec, cpu->status.utime.sec);
+	CHECK_EQ(back.status.utime.usec, cpu->status.utime.usec);
+	CHECK_EQ(back.status.cstime.sec, cpu->status.cstime.sec);
+	CHECK_EQ(back.status.cstime.usec, cpu->status.cstime.usec);
+	/* the note is not where the CPU number is */
+	CHECK_EQ(back.status.cpu, 0);
+	for (size_t i = 0; i < cpu->nregs; i++) {
+		const struct kdl_reg_def *def = kdl_arch_reg(arch, cpu->regs[i].name);
+		size_t j = 0;
+
+		while (j < back.nregs && kdl_arch_reg(arch, regs[j].name)->offset != def->offset)
+			j++;
+		if (CHECK(j < back.nregs))
+			CHECK_EQ(regs[j].value, cpu->regs[i].value);
+	}
+	kdl_prstatus_encode(arch, &back, again);
+	CHECK_MEM(again, desc, size);
+out:
+	free(desc);
+	free(again);
+	free(regs);
+}
+
+static void test_decode(void)
+{
+	struct kdl_reg x86[] = {{"rip", 0xffffffff81000010}, {"rflags", 0x246}, {"gs", 0x2b}};
+	struct kdl_reg s390[] = {{"pswa", 0x123456}, {"a15", 0x12345678}, {"orig_r2", 2}};
+	struct kdl_cpu cpu = {.regs = x86, .nregs = 3};
+	struct kdl_prstatus *s = &cpu.status;
+
+	s->cpu = 5;
+	s->pid = 4242;
+	s->ppid = -1;
+	s->pgrp = 7;
+	s->sid = 8;
+	s->signo = 11;
+	s->code = -6;
+	s->err = 14;
+	s->cursig = -1;
+	s->utime = (struct kdl_time){1, 500000};
+	s->cstime = (struct kdl_time){-4, 999999};
+	check_decodes_back(&kdl_arch_x86_64, &cpu);
+	cpu.regs = s390;
+	check_decodes_back(&kdl_arch_s390x, &cpu);
+	cpu.nregs = 0;
+	check_decodes_back(&kdl_arch_ppc64, &cpu);
+	check_decodes_back(&kdl_arch_riscv64, &cpu);
+}
+
+/* Bytes the stream has no field for are told, so that a reader can say
+ * they are dropped; a note of another size is refused. */
+static void test_decode_refusals(void)
+{
+	uint8_t desc[336] = {0};
+	struct kdl_reg regs[64];
+	struct kdl_prstatus st;
+	size_t n;
+	bool dropped;
+
+	CHECK_EQ(kdl_prstatus_decode(ctx, &kdl_arch_x86_64, desc, sizeof(desc), &st, regs, &n, &dropped), 0);
+	CHECK(!dropped);
+	desc[16] = 1; /* pr_sigpend */
+	CHECK_EQ(kdl_prstatus_decode(ctx, &kdl_arch_x86_64, desc, sizeof(desc), &st, regs, &n, &dropped), 0);
+	CHECK(dropped);
+	desc[16] = 0;
+	desc[328] = 1; /* pr_fpvalid */
+	CHECK_EQ(kdl_prstatus_decode(ctx, &kdl_arch_x86_64, desc, sizeof(desc), &st, regs, &n, &dropped), 0);
+	CHECK(dropped);
+	desc[328] = 0;
+	desc[14] = 1; /* the padding after pr_cursig */
+	CHECK_EQ(kdl_prstatus_decode(ctx, &kdl_arch_x86_64, desc, sizeof(desc), &st, regs, &n, &dropped), 0);
+	CHECK(dropped);
+	CHECK_EQ(kdl_prstatus_decode(ctx, &kdl_arch_x86_64, desc, 392, &st, regs, &n, &dropped), -1);
+	CHECK_STR(kdl_ctx_error(ctx), "NT_PRSTATUS of 392 bytes: x86_64's has 336");
+	CHECK_EQ(kdl_ctx_status(ctx), KDL_ERR_CORRUPT);
+}
+
+/* The architecture a note's size and byte order tell, where only one
+ * architecture fits. */
+static void test_arch_from_size(void)
+{
+	CHECK(kdl_prstatus_arch(336, false) == &kdl_arch_x86_64);
+	CHECK(kdl_prstatus_arch(336, true) == &kdl_arch_s390x);
+	CHECK(kdl_prstatus_arch(392, false) == &kdl_arch_aarch64);
+	CHECK(kdl_prstatus_arch(504, true) == &kdl_arch_ppc64);
+	CHECK(kdl_prstatus_arch(504, false) == &kdl_arch_ppc64le);
+	CHECK(kdl_prstatus_arch(376, false) == &kdl_arch_riscv64);
+	CHECK(kdl_prstatus_arch(392, true) == NULL);
+	CHECK(kdl_prstatus_arch(100, false) == NULL);
+}
+
 int main(void)
 {
 	ctx = kdl_ctx_new();
@@ -305,6 +429,9 @@ int main(void)
 	test_narrow_and_big_endian();
 	test_encode_little_endian();
 	test_encode_big_endian();
+	test_decode();
+	test_decode_refusals();
+	test_arch_from_size();
 	kdl_ctx_free(ctx);
 	return check_done("model/prstatus");
 }

@@ -1,0 +1,116 @@
+/* For the tests of lib/input: a stream written to a scratch file, and
+ * read back as one line a record, so that a test states in a string all
+ * that an input gave:
+ *   ARCH x86_64 / VMCOREINFO 42 / CPU 0 pid 7 rip=0x10 / NOTE ACME 256 5
+ *   SEGMENT 0x1000 0xffff888000001000 4096 (or ?) / DATA 4096 / ZERO 8192
+ *   END 12288
+ * DATA bytes are kept, in order, in unpacked_bytes. */
+#ifndef INPUT_CHECK_H
+#define INPUT_CHECK_H
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "input/input.h"
+
+static kdl_ctx *ctx;
+static uint8_t *unpacked_bytes;
+static size_t unpacked_len;
+
+/* A warning callback keeping the last warning in *(char **)arg. */
+static inline void collect_warning(void *arg, const char *message)
+{
+	char **last = arg;
+
+	free(*last);
+	*last = strdup(message);
+}
+
+/* A writer to the scratch file "stream". */
+static inline kdl_writer *stream_to(int *fd)
+{
+	*fd = open(scratch_file("stream"), O_RDWR | O_CREAT | O_TRUNC, 0600);
+	return *fd < 0 ? NULL : kdl_writer_new(ctx, *fd, "stream");
+}
+
+static inline void keep_bytes(kdl_reader *r, uint64_t n)
+{
+	uint8_t *p = realloc(unpacked_bytes, unpacked_len + (size_t)n + 1);
+
+	if (!p)
+		return;
+	unpacked_bytes = p;
+	if (kdl_reader_read(r, p + unpacked_len, (size_t)n) == (long)n)
+		unpacked_len += (size_t)n;
+}
+
+/* A CPU's line: its number, pid, and its registers that are not zero. */
+static inline void cpu_line(struct kdl_str *b, const struct kdl_rec_prstatus *c)
+{
+	kdl_str_add(b, "CPU %u pid %d", c->status.cpu, c->status.pid);
+	for (size_t i = 0; i < c->nregs; i++)
+		if (c->regs[i].value)
+			kdl_str_add(b, " %s=0x%" PRIx64, c->regs[i].name, c->regs[i].value);
+}
+
+/* What the scratch file "stream" holds, a line a record, each ending in
+ * "\n"; a stream that does not read back gives "FAILED: message". */
+static inline char *stream_lines(void)
+{
+	struct kdl_str b = {0};
+	struct kdl_record h;
+	kdl_reader *r;
+	int fd = open(scratch_file("stream"), O_RDONLY), more;
+
+	free(unpacked_bytes);
+	unpacked_bytes = NULL;
+	unpacked_len = 0;
+	r = fd < 0 ? NULL : kdl_reader_new(ctx, fd, "stream");
+	while (r && (more = kdl_reader_next(r, &h)) > 0) {
+		union {
+			struct kdl_rec_arch arch;
+			struct kdl_rec_vmcoreinfo vmci;
+			struct kdl_rec_note note;
+			struct kdl_rec_prstatus cpu;
+			struct kdl_rec_segment seg;
+			struct kdl_rec_zero zero;
+			struct kdl_rec_segment_end end;
+		} u;
+
+		if (h.type == KDL_REC_ARCH && !kdl_rec_get_arch(r, &h, &u.arch))
+			kdl_str_add(&b, "ARCH %s", u.arch.name);
+		else if (h.type == KDL_REC_VMCOREINFO && !kdl_rec_get_vmcoreinfo(r, &h, &u.vmci))
+			kdl_str_add(&b, "VMCOREINFO %zu", u.vmci.len);
+		else if (h.type == KDL_REC_NOTE && !kdl_rec_get_note(r, &h, &u.note))
+			kdl_str_add(&b, "NOTE %s %u %zu", u.note.name, u.note.type, u.note.len);
+		else if (h.type == KDL_REC_PRSTATUS && !kdl_rec_get_prstatus(r, &h, &u.cpu))
+			cpu_line(&b, &u.cpu);
+		else if (h.type == KDL_REC_SEGMENT && !kdl_rec_get_segment(r, &h, &u.seg)) {
+			kdl_str_add(&b, "SEGMENT 0x%" PRIx64 " 0x%" PRIx64, u.seg.phys, u.seg.virt);
+			if (u.seg.length == KDL_LENGTH_UNKNOWN)
+				kdl_str_add(&b, " ?");
+			else
+				kdl_str_add(&b, " %" PRIu64, u.seg.length);
+		} else if (h.type == KDL_REC_DATA) {
+			kdl_str_add(&b, "DATA %" PRIu64, h.length);
+			keep_bytes(r, h.length);
+		} else if (h.type == KDL_REC_ZERO && !kdl_rec_get_zero(r, &h, &u.zero))
+			kdl_str_add(&b, "ZERO %" PRIu64, u.zero.length);
+		else if (h.type == KDL_REC_SEGMENT_END && !kdl_rec_get_segment_end(r, &h, &u.end))
+			kdl_str_add(&b, "END %" PRIu64, u.end.length);
+		else {
+			more = -1;
+			break;
+		}
+		kdl_str_add(&b, "\n");
+	}
+	if (!r || more < 0)
+		kdl_str_add(&b, "FAILED: %s\n", kdl_ctx_error(ctx));
+	kdl_reader_free(r);
+	if (fd >= 0)
+		close(fd);
+	return kdl_str_finish(NULL, &b);
+}
+
+#endif
