@@ -276,18 +276,68 @@ kdl_writer *cmd_downstream(kdl_ctx *ctx)
 	return w;
 }
 
-void cmd_pass_rest(kdl_ctx *ctx, kdl_reader *r, kdl_writer *w)
+/* A record the filter looks into: decoded, then dropped or written
+ * again.  Returns -1 on failure, 0 when the filter does not look into
+ * records of its type, 1 when done with it. */
+static int filter_one(kdl_reader *r, kdl_writer *w, const struct kdl_record *rec,
+                      const struct cmd_filter *f)
+{
+	union {
+		struct kdl_rec_vmcoreinfo vmcoreinfo;
+		struct kdl_rec_note note;
+		struct kdl_rec_meta meta;
+		struct kdl_rec_prstatus prstatus;
+	} u;
+
+	switch (rec->type) {
+	case KDL_REC_VMCOREINFO:
+		if (!f->vmcoreinfo)
+			return 0;
+		if (kdl_rec_get_vmcoreinfo(r, rec, &u.vmcoreinfo))
+			return -1;
+		return f->vmcoreinfo(&u.vmcoreinfo, f->arg) || !kdl_rec_put_vmcoreinfo(w, &u.vmcoreinfo) ? 1 : -1;
+	case KDL_REC_NOTE:
+		if (!f->note)
+			return 0;
+		if (kdl_rec_get_note(r, rec, &u.note))
+			return -1;
+		return f->note(&u.note, f->arg) || !kdl_rec_put_note(w, &u.note) ? 1 : -1;
+	case KDL_REC_META:
+		if (!f->meta)
+			return 0;
+		if (kdl_rec_get_meta(r, rec, &u.meta))
+			return -1;
+		return f->meta(&u.meta, f->arg) || !kdl_rec_put_meta(w, &u.meta) ? 1 : -1;
+	case KDL_REC_PRSTATUS:
+		if (!f->prstatus)
+			return 0;
+		if (kdl_rec_get_prstatus(r, rec, &u.prstatus))
+			return -1;
+		return f->prstatus(&u.prstatus, f->arg) || !kdl_rec_put_prstatus(w, &u.prstatus) ? 1 : -1;
+	}
+	return 0;
+}
+
+void cmd_pass_filtered(kdl_ctx *ctx, kdl_reader *r, kdl_writer *w,
+                       const struct cmd_filter *filter)
 {
 	struct kdl_record rec;
-	int more;
+	int more, done;
 
 	if (!r)
 		return;
-	while ((more = kdl_reader_next(r, &rec)) > 0)
-		if (kdl_stream_pass(r, w, &rec))
+	while ((more = kdl_reader_next(r, &rec)) > 0) {
+		done = filter_one(r, w, &rec, filter);
+		if (done < 0 || (!done && kdl_stream_pass(r, w, &rec)))
 			cmd_die(ctx, NULL);
+	}
 	if (more < 0)
 		cmd_die(ctx, NULL);
+}
+
+void cmd_pass_rest(kdl_ctx *ctx, kdl_reader *r, kdl_writer *w)
+{
+	cmd_pass_filtered(ctx, r, w, &(struct cmd_filter){0});
 }
 
 void cmd_finish(kdl_ctx *ctx, kdl_reader *r, kdl_writer *w)

@@ -72,6 +72,20 @@ kdl_reader *cmd_upstream(kdl_ctx *ctx);
 kdl_writer *cmd_downstream(kdl_ctx *ctx);
 /* Passes every remaining upstream record on. */
 void cmd_pass_rest(kdl_ctx *ctx, kdl_reader *r, kdl_writer *w);
+/* What a filter takes out of the stream: for each record type it looks
+ * into, a test of the decoded record, true to drop it.  Records of the
+ * other types (NULL tests) pass on untouched. */
+struct cmd_filter {
+	bool (*vmcoreinfo)(const struct kdl_rec_vmcoreinfo *rec, void *arg);
+	bool (*note)(const struct kdl_rec_note *rec, void *arg);
+	bool (*meta)(const struct kdl_rec_meta *rec, void *arg);
+	bool (*prstatus)(const struct kdl_rec_prstatus *rec, void *arg);
+	void *arg;
+};
+/* Passes the remaining upstream records on but those the filter drops;
+ * those it looks into and keeps go on as they were decoded. */
+void cmd_pass_filtered(kdl_ctx *ctx, kdl_reader *r, kdl_writer *w,
+                       const struct cmd_filter *filter);
 /* Ends the stream, frees what is left and checks that stdout took
  * everything. */
 void cmd_finish(kdl_ctx *ctx, kdl_reader *r, kdl_writer *w);

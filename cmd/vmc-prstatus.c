@@ -18,12 +18,13 @@ static void usage(void)
 	printf("usage: vmc-prstatus --cpu N [--pid N] [--ppid N] [--pgrp N] [--sid N]\n"
 	       "                    [--signo N] [--sigcode N] [--errno N] [--cursig N]\n"
 	       "                    [--utime S[.US]] [--stime S[.US]] [--cutime S[.US]] [--cstime S[.US]]\n"
-	       "                    [--arch A] [--list-registers] REG=VALUE...\n"
+	       "                    [--arch A] [--list-registers] [--replace] REG=VALUE...\n"
 	       "\n"
 	       "Adds the registers of CPU N, as an NT_PRSTATUS note, to the record stream\n"
 	       "read from stdin, written to stdout.  Register names are case-insensitive.\n"
 	       "\n");
 	cmd_help("--cpu N", "CPU number; notes are laid out in CPU order");
+	cmd_help("--replace", "drop the context of CPU N from upstream, so that this one replaces it (without --replace, a second CPU N fails at vmc-pack)");
 	cmd_help("--pid N ... --cursig N", "the other fields of struct elf_prstatus");
 	cmd_help("--utime S[.US] ... --cstime S[.US]", "times in seconds");
 	cmd_help("--arch A", "check registers against architecture A now and name it for the dump (default %s)",
@@ -53,12 +54,17 @@ static struct kdl_reg *registers(kdl_ctx *ctx, char **args, size_t n)
 	return regs;
 }
 
+static bool same_cpu(const struct kdl_rec_prstatus *rec, void *arg)
+{
+	return rec->status.cpu == *(const uint32_t *)arg;
+}
+
 int main(int argc, char **argv)
 {
 	kdl_ctx *ctx = cmd_init("vmc-prstatus", true);
 	struct kdl_rec_prstatus rec = {.nregs = 0};
 	struct kdl_prstatus *st = &rec.status;
-	bool have_cpu = false, list = false;
+	bool have_cpu = false, list = false, replace = false;
 	const struct cmd_option opts[] = {
 		{.name = "cpu", .arg = CMD_U32, .value = &st->cpu, .given = &have_cpu},
 		{.name = "pid", .arg = CMD_I32, .value = &st->pid},
@@ -75,6 +81,7 @@ int main(int argc, char **argv)
 		{.name = "cstime", .arg = CMD_TIME, .value = &st->cstime},
 		{.name = "arch", .arg = CMD_ENTRY, .value = &arch, .reg = &kdl_arches},
 		{.name = "list-registers", .arg = CMD_FLAG, .value = &list},
+		{.name = "replace", .arg = CMD_FLAG, .value = &replace},
 		{0},
 	};
 	int first = cmd_parse(ctx, argc, argv, opts, usage);
@@ -97,7 +104,7 @@ int main(int argc, char **argv)
 	    kdl_rec_put_prstatus(w, &rec))
 		cmd_die(ctx, NULL);
 	r = cmd_upstream(ctx);
-	cmd_pass_rest(ctx, r, w);
+	cmd_pass_filtered(ctx, r, w, &(struct cmd_filter){.prstatus = replace ? same_cpu : NULL, .arg = &st->cpu});
 	free((void *)rec.regs);
 	cmd_finish(ctx, r, w);
 	return EXIT_SUCCESS;

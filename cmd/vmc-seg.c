@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -75,6 +76,32 @@ static void merge(kdl_ctx *ctx, kdl_reader *r, kdl_writer *w,
 		put(ctx, w, s);
 }
 
+/* As much as vmc-unpack reads of an input to tell its format. */
+#define HEAD_SIZE 4096
+
+/* A dump given as raw memory packs its headers as RAM: say so, when the
+ * bytes can be looked at without taking them from a pipe. */
+static void warn_if_dump(const struct segment *s)
+{
+	unsigned char head[HEAD_SIZE];
+	const struct kdl_entry *e;
+	struct stat st;
+	ssize_t n;
+	size_t what;
+
+	if (fstat(s->fd, &st) || !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)))
+		return;
+	n = pread(s->fd, head, sizeof(head), (off_t)s->offset);
+	if (n <= 0 || !(e = kdl_input_detect(head, (size_t)n)))
+		return;
+	/* the summary up to its details: "an ELF core file: ours, ..." */
+	what = strcspn(e->summary, ":,(");
+	while (what && e->summary[what - 1] == ' ')
+		what--;
+	cmd_warn("%s looks like %.*s (%s); vmc-unpack reads it", s->name, (int)what,
+	         e->summary, e->name);
+}
+
 int main(int argc, char **argv)
 {
 	kdl_ctx *ctx = cmd_init("vmc-seg", true);
@@ -112,6 +139,7 @@ int main(int argc, char **argv)
 	}
 	if (kdl_input_length(ctx, s.fd, s.name, s.offset, &s.length))
 		cmd_die(ctx, NULL);
+	warn_if_dump(&s);
 	if (s.length != KDL_LENGTH_UNKNOWN && kdl_segment_check(ctx, s.phys, s.length))
 		cmd_fail("%s: %s", s.name, kdl_ctx_error(ctx));
 	if (r)

@@ -106,6 +106,10 @@ int main(int argc, char **argv)
 	if (fds[0] != STDIN_FILENO)
 		r = cmd_upstream(ctx);
 	cmd_pass_rest(ctx, r, w);
+	free(ranges);
+	free(fds);
+	free(names);
+	free(phys.items);
 	cmd_finish(ctx, r, w);
 	return EXIT_SUCCESS;
 }

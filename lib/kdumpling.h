@@ -309,6 +309,15 @@ enum {
 kdl_reader *kdl_reader_new(kdl_ctx *ctx, int fd, const char *name);
 void kdl_reader_free(kdl_reader *r);
 const char *kdl_reader_name(const kdl_reader *r);
+/* The stream's version, once its header is read (by the first
+ * kdl_reader_next); 0 before, and for an empty stream. */
+uint32_t kdl_reader_version(const kdl_reader *r);
+/* Where the reader is, for messages: the record it is in, numbered from
+ * 1 (the end record too), and the offset in the stream of that record's
+ * header.  After a failure they name the record that failed, even one
+ * whose header was cut short; 0 and 0 in the stream header. */
+uint64_t kdl_reader_record_number(const kdl_reader *r);
+uint64_t kdl_reader_offset(const kdl_reader *r);
 /* 1: a record header was read; 0: the stream ended properly (its end
  * record, or an empty input); -1: error.  Its payload must be consumed
  * (decoded, or kdl_reader_payload, _read, _skip, kdl_stream_pass) before

@@ -148,17 +148,19 @@ PY
 }
 
 @test "README's option tables are what each program's --help says" {
-	for prog in vmc-seg vmc-note vmc-prstatus vmc-pack; do
+	for prog in vmc-seg vmc-note vmc-prstatus vmc-pack vmc-unpack vmc-cat; do
 		run help_matches_readme "$prog" options
 		assert_success
 	done
 }
 
-@test "README's formats, codecs and architectures are what vmc-pack --help lists" {
+@test "README's formats, codecs and architectures are what vmc-pack --help lists, and the input formats what vmc-unpack's does" {
 	for what in Formats Codecs Architectures; do
 		run help_matches_readme vmc-pack "$what"
 		assert_success
 	done
+	run help_matches_readme vmc-unpack "Input formats"
+	assert_success
 }
 
 @test "README's register lists are what vmc-prstatus --list-registers prints" {

@@ -314,3 +314,149 @@ sys.stdout.write(bytes(k.attr["linux.vmcoreinfo.raw"]).hex())'
 	run eu-readelf -l dump
 	assert_output --regexp 'LOAD +0x002000 0x0000000000001000 0x0000000000001000 0x001000 0x001000 RWE 0x0'
 }
+
+# ---- --replace and --drop ----
+
+vmcoreinfo_new() {
+	printf 'OSRELEASE=6.2.0-new\nPAGESIZE=4096\nSYMBOL(swapper_pg_dir)=ffffffff8260a000\nCRASHTIME=1700000000\n'
+}
+
+@test "--replace needs --vmcoreinfo; --drop takes NAME or NAME:TYPE" {
+	run quiet vmc-note --replace </dev/null
+	assert_failure 2
+	assert_line --index 0 "vmc-note: --replace replaces the VMCOREINFO: give it with --vmcoreinfo FILE"
+	run quiet vmc-note --drop :1 </dev/null
+	assert_failure 2
+	assert_line --index 0 "vmc-note: --drop: ':1' is not NAME or NAME:TYPE"
+	run quiet vmc-note --drop '' </dev/null
+	assert_failure 2
+	assert_line --index 0 "vmc-note: --drop: '' is not NAME or NAME:TYPE"
+	run quiet vmc-note --drop ACME:x </dev/null
+	assert_failure 2
+	assert_line --index 0 "vmc-note: --drop: 'x' is not a number"
+}
+
+@test "--drop leaves CPUs to vmc-prstatus, and the VMCOREINFO has no type" {
+	run quiet vmc-note --drop CORE:1 </dev/null
+	assert_failure 2
+	assert_line --index 0 "vmc-note: --drop: CORE notes of type 1 (NT_PRSTATUS) are CPU contexts: vmc-prstatus --replace --cpu N replaces one"
+	run quiet vmc-note --drop VMCOREINFO:0 </dev/null
+	assert_failure 2
+	assert_line --index 0 "vmc-note: --drop: VMCOREINFO takes no TYPE: --drop VMCOREINFO drops it"
+}
+
+@test "--vmcoreinfo --replace: the dump holds the new VMCOREINFO, not the old" {
+	vmcoreinfo_ok >old
+	vmcoreinfo_new >new
+	head -c 4096 /dev/zero >mem
+	vmc-note --vmcoreinfo old --annotation a=b </dev/null | vmc-seg --phys 0 mem |
+		vmc-note --vmcoreinfo new --replace | vmc-pack -o dump
+	run notes dump
+	assert_line --index 0 "VMCOREINFO 11 0 $(wc -c <new) $(hex new)"
+	assert_line --index 1 "KDUMPLING 10 1262767106 4 $(printf 'a=b\n' | hex)"
+	assert_equal "${#lines[@]}" 2
+	run eu-readelf -n dump
+	assert_line --regexp '^ +OSRELEASE=6\.2\.0-new$'
+	refute_output --partial "OSRELEASE=6.1.0"
+	run "$SYSPY" -c 'import kdumpfile as K, sys
+sys.stdout.write(bytes(K.kdumpfile("dump").attr["linux.vmcoreinfo.raw"]).decode())'
+	assert_success
+	assert_output "$(cat new)"
+	# the same bytes as a pipeline that never had the old one
+	vmc-note --vmcoreinfo new --annotation a=b </dev/null | vmc-seg --phys 0 mem | vmc-pack -o direct
+	cmp dump direct
+}
+
+@test "--replace where the stream has no VMCOREINFO sets it" {
+	vmcoreinfo_new >new
+	vmc-note --annotation a=b </dev/null | vmc-note --vmcoreinfo new --replace | vmc-pack -o dump
+	run notes dump
+	assert_line --index 0 "VMCOREINFO 11 0 $(wc -c <new) $(hex new)"
+	run bash -c 'vmc-note --vmcoreinfo new --replace </dev/null | vmc-pack -o alone'
+	assert_success
+}
+
+@test "--replace drops every upstream VMCOREINFO, even two; vmc-cat shows one" {
+	vmcoreinfo_ok >old
+	vmcoreinfo_new >new
+	vmc-note --vmcoreinfo old </dev/null | vmc-note --vmcoreinfo old |
+		vmc-note --vmcoreinfo new --replace >stream
+	run vmc-cat <stream
+	assert_success
+	assert_output "stream version 1
+vmcoreinfo 95 bytes, 4 lines
+  OSRELEASE=6.2.0-new
+  PAGESIZE=4096
+  SYMBOL(swapper_pg_dir)=ffffffff8260a000
+  CRASHTIME=1700000000
+end: records 1, segments 0, memory 0x0 (0 B), cpus 0"
+	vmc-pack -o dump <stream
+}
+
+@test "--drop NAME drops that name's notes of every type, NAME:TYPE only that type" {
+	vmc-note --note ACME:1:a --note ACME:0x20:b --note ACME:0x21:c --note ZETA:1:z </dev/null >stream
+	vmc-note --drop ACME <stream | vmc-pack -o all
+	run notes all
+	assert_output "ZETA 5 1 1 7a"
+	vmc-note --drop ACME:0x20 --drop ZETA:2 <stream | vmc-pack -o one
+	run notes one
+	assert_line --index 0 "ACME 5 1 1 61"
+	assert_line --index 1 "ACME 5 33 1 63"
+	assert_line --index 2 "ZETA 5 1 1 7a"
+	assert_equal "${#lines[@]}" 3
+}
+
+@test "--drop drops upstream notes only: notes of the same name given with it stay" {
+	vmc-note --note ACME:0x20:old </dev/null | vmc-note --drop ACME --note ACME:0x20:new | vmc-pack -o dump
+	run notes dump
+	assert_output "ACME 5 32 3 $(printf 'new' | hex)"
+}
+
+@test "--drop VENDOR drops that vendor's metadata and annotations; by type, one kind" {
+	vmc-note --metadata k=1 --annotation a=2 </dev/null |
+		vmc-note --vendor ACME --metadata k=3 --annotation a=4 >stream
+	vmc-note --drop ACME <stream | vmc-pack -o vendor
+	run notes vendor
+	assert_line --index 0 "KDUMPLING 10 1262767105 4 $(printf 'k=1\n' | hex)"
+	assert_line --index 1 "KDUMPLING 10 1262767106 4 $(printf 'a=2\n' | hex)"
+	assert_equal "${#lines[@]}" 2
+	vmc-note --drop KDUMPLING:0x4b444c02 <stream | vmc-pack -o kind
+	run notes kind
+	assert_line --index 0 "ACME 5 1262767105 4 $(printf 'k=3\n' | hex)"
+	assert_line --index 1 "ACME 5 1262767106 4 $(printf 'a=4\n' | hex)"
+	assert_line --index 2 "KDUMPLING 10 1262767105 4 $(printf 'k=1\n' | hex)"
+	assert_equal "${#lines[@]}" 3
+}
+
+@test "--drop VMCOREINFO leaves a dump without one; CPUs and memory pass untouched" {
+	vmcoreinfo_ok >vi
+	head -c 8192 /dev/urandom >mem
+	vmc-note --vmcoreinfo vi --note ACME:0x20:x </dev/null | vmc-seg --phys 0x1000 mem |
+		vmc-prstatus --cpu 0 rip=0x10 | vmc-note --drop VMCOREINFO --drop ACME | vmc-pack -o dump
+	run eu-readelf -n dump
+	assert_success
+	refute_output --partial VMCOREINFO
+	refute_output --partial ACME
+	assert_output --regexp 'rip: +0x0*10'
+	vmc-seg --phys 0x1000 mem </dev/null | vmc-prstatus --cpu 0 rip=0x10 | vmc-pack -o direct
+	cmp dump direct
+}
+
+@test "without --replace a second VMCOREINFO still fails at vmc-pack" {
+	vmcoreinfo_ok >vi
+	vmcoreinfo_new >new
+	run bash -c 'vmc-note --vmcoreinfo vi </dev/null | vmc-note --vmcoreinfo new --drop ACME | vmc-pack -o dump'
+	assert_failure 1
+	assert_output "vmc-pack: VMCOREINFO is given twice"
+	[ ! -e dump ]
+}
+
+@test "a corrupt note upstream fails where --drop reads it" {
+	"$SYSPY" -c 'import struct, sys
+rec = lambda t, p: struct.pack("<IIQ", t, 1, len(p)) + p
+sys.stdout.buffer.write(b"\x89VMC\r\n\x1a\n" + struct.pack("<II", 1, 0)
+    + rec(0x04, struct.pack("<II", 1, 99) + b"name") + rec(0x01, struct.pack("<Q", 1)))' >bad
+	run bash -c 'vmc-note --drop ACME <bad >out'
+	assert_failure 1
+	assert_output "vmc-note: stdin: corrupt stream: bad note record"
+}

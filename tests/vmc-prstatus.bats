@@ -353,3 +353,65 @@ print(a["cpu.number"], hex(a["cpu"]["0"]["reg"]["rip"]), hex(a["cpu"]["0"]["reg"
 	assert_success
 	assert_output "2 0xffffffff81000010 0x246 2 0x20"
 }
+
+# ---- --replace ----
+
+@test "--replace --cpu N: the dump holds CPU N's new context, not the old" {
+	head -c 4096 /dev/zero >mem
+	vmc-prstatus --cpu 0 --pid 1 rip=0x10 rsp=0x100 </dev/null |
+		vmc-prstatus --cpu 1 --pid 2 rip=0x20 rsp=0x200 | vmc-seg --phys 0 mem |
+		vmc-prstatus --replace --cpu 1 --pid 9 rip=0x99 | vmc-pack -o dump
+	run "$SYSPY" -c 'import kdumpfile as K
+a = K.kdumpfile("dump").attr
+print(a["cpu.number"], a["cpu"]["0"]["pid"], hex(a["cpu"]["0"]["reg"]["rip"]), hex(a["cpu"]["0"]["reg"]["rsp"]),
+      a["cpu"]["1"]["pid"], hex(a["cpu"]["1"]["reg"]["rip"]), hex(a["cpu"]["1"]["reg"]["rsp"]))'
+	assert_success
+	assert_output "2 1 0x10 0x100 9 0x99 0x0"
+	run eu-readelf -n dump
+	assert_output --regexp 'rip: +0x0*99'
+	refute_output --regexp 'rip: +0x0*20$'
+	assert_equal "$(grep -c 'CORE .*PRSTATUS' <<<"$output")" 2
+	# the same bytes as a pipeline that never had the old one
+	vmc-prstatus --cpu 0 --pid 1 rip=0x10 rsp=0x100 </dev/null |
+		vmc-prstatus --cpu 1 --pid 9 rip=0x99 | vmc-seg --phys 0 mem | vmc-pack -o direct
+	cmp dump direct
+}
+
+@test "--replace drops every upstream context of CPU N and no other" {
+	vmc-prstatus --cpu 3 rip=1 </dev/null | vmc-prstatus --cpu 3 rip=2 |
+		vmc-prstatus --cpu 30 rip=30 | vmc-prstatus --replace --cpu 3 rip=3 >stream
+	run vmc-cat <stream
+	assert_success
+	assert_line --index 1 --regexp '^cpu 3: .*; registers rip=0x3$'
+	assert_line --index 2 --regexp '^cpu 30: .*; registers rip=0x1e$'
+	assert_line --index 3 "end: records 2, segments 0, memory 0x0 (0 B), cpus 2"
+	vmc-pack -o dump <stream
+	run prreg dump 0 16
+	assert_output "3"
+}
+
+@test "--replace where the stream has no CPU N adds it" {
+	vmc-prstatus --cpu 0 rip=1 </dev/null | vmc-prstatus --replace --cpu 1 rip=2 | vmc-pack -o dump
+	run prreg dump 1 16
+	assert_output "2"
+	vmc-prstatus --replace --cpu 0 rip=5 </dev/null | vmc-pack -o alone
+	run prreg alone 0 16
+	assert_output "5"
+}
+
+@test "--replace keeps the other CPUs' records as they were" {
+	vmc-prstatus --cpu 0 --signo 11 --utime 1.5 RIP=0x10 eflags=0x246 </dev/null >up
+	vmc-prstatus --cpu 1 rip=2 <up >plain
+	vmc-prstatus --replace --cpu 1 rip=2 <up >replaced
+	cmp plain replaced
+}
+
+@test "a corrupt CPU upstream fails where --replace reads it" {
+	"$SYSPY" -c 'import struct, sys
+rec = lambda t, p: struct.pack("<IIQ", t, 1, len(p)) + p
+sys.stdout.buffer.write(b"\x89VMC\r\n\x1a\n" + struct.pack("<II", 1, 0)
+    + rec(0x05, bytes(100)) + rec(0x01, struct.pack("<Q", 1)))' >bad
+	run bash -c 'vmc-prstatus --replace --cpu 0 <bad >out'
+	assert_failure 1
+	assert_output "vmc-prstatus: stdin: corrupt stream: short CPU record"
+}

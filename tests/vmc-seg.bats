@@ -2,6 +2,7 @@
 # vmc-seg: one memory segment into the record stream.
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 teardown() {
 	if [ -n "${LOOPDEV:-}" ]; then
@@ -481,4 +482,56 @@ for name, length in (("known", 8192), ("unknown", 2**64 - 1)):
 	assert_output "vmc-pack: segment at 0xfffffffffffff000 goes past the end of the address space"
 	run ls -A out
 	assert_output ''
+}
+
+@test "a dump that vmc-unpack reads is named in a warning, and still packed as raw memory" {
+	pattern 8192 mem
+	vmc-seg --phys 0 mem </dev/null | vmc-pack -o guest.elf
+	run --separate-stderr bash -c 'vmc-seg --phys 0 guest.elf </dev/null >stream'
+	assert_success
+	assert_equal "$stderr" "vmc-seg: warning: guest.elf looks like an ELF core file (elf); vmc-unpack reads it"
+	# the warning changes nothing: the file's bytes are the segment's
+	vmc-pack -o dump <stream
+	run loads dump
+	assert_output "0 0 $(printf '%x' "$(stat -c %s guest.elf)") $(printf '%x' "$(stat -c %s guest.elf)") 1000 7 0"
+	load_bytes dump 0 >got
+	cmp got guest.elf
+	# from stdin that is the file itself, too
+	run --separate-stderr bash -c 'vmc-seg --phys 0 - <guest.elf >stream2'
+	assert_success
+	assert_equal "$stderr" "vmc-seg: warning: stdin looks like an ELF core file (elf); vmc-unpack reads it"
+	cmp stream stream2
+}
+
+@test "each format vmc-unpack knows is named by what it is" {
+	pattern 8192 mem
+	vmc-seg --phys 0 mem </dev/null >stream
+	vmc-pack --format kdump -o dump.kdump <stream
+	vmc-pack --format kdump --flat -o dump.flat <stream
+	# LiME and AVML range headers: magic, version, start, end, 8 reserved bytes
+	"$SYSPY" -c 'import struct, sys
+for name, magic, version in (("cap.lime", 0x4C694D45, 1), ("cap.avml", 0x4C4D5641, 2)):
+    open(name, "wb").write(struct.pack("<IIQQQ", magic, version, 0x1000, 0x1fff, 0) + bytes(4096))'
+	for pair in dump.kdump:"makedumpfile's kdump-compressed format (kdump)" \
+		dump.flat:"makedumpfile's flattened format (flat)" \
+		cap.lime:"a LiME capture (lime)" cap.avml:"an AVML capture (avml)"; do
+		run --separate-stderr bash -c "vmc-seg --phys 0 ${pair%%:*} </dev/null >out"
+		assert_success
+		assert_equal "$stderr" "vmc-seg: warning: ${pair%%:*} looks like ${pair#*:}; vmc-unpack reads it"
+	done
+}
+
+@test "no warning for raw memory, a pipe, or a dump's bytes from an offset" {
+	pattern 8192 mem
+	vmc-seg --phys 0 mem </dev/null | vmc-pack -o guest.elf
+	run --separate-stderr bash -c 'vmc-seg --phys 0 mem </dev/null >out'
+	assert_success
+	assert_equal "$stderr" ""
+	# a pipe's first bytes are the segment's: they are not read ahead
+	run --separate-stderr bash -c 'cat guest.elf | vmc-seg --phys 0 - >out'
+	assert_success
+	assert_equal "$stderr" ""
+	run --separate-stderr bash -c 'vmc-seg --phys 0 --offset 4096 guest.elf </dev/null >out'
+	assert_success
+	assert_equal "$stderr" ""
 }

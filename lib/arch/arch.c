@@ -25,6 +25,17 @@ const struct kdl_arch *kdl_arch_default(void)
 	return (const struct kdl_arch *)kdl_entry_default(&kdl_arches);
 }
 
+const struct kdl_arch *kdl_arch_by_machine(uint16_t e_machine, bool big_endian)
+{
+	for (size_t i = 0; i < kdl_arches.count; i++) {
+		const struct kdl_arch *arch = (const struct kdl_arch *)arches[i];
+
+		if (arch->e_machine == e_machine && arch->big_endian == big_endian)
+			return arch;
+	}
+	return NULL;
+}
+
 const struct kdl_reg_def *kdl_arch_reg(const struct kdl_arch *arch,
                                        const char *name)
 {

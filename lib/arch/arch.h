@@ -39,6 +39,9 @@ extern const struct kdl_arch kdl_arch_riscv64;
 
 /* By name or alias, or NULL. */
 const struct kdl_arch *kdl_arch_find(const char *name);
+/* The one an ELF header names: its e_machine, and its byte order (which
+ * alone tells ppc64 from ppc64le); or NULL. */
+const struct kdl_arch *kdl_arch_by_machine(uint16_t e_machine, bool big_endian);
 /* What a dump without a named architecture is. */
 const struct kdl_arch *kdl_arch_default(void);
 /* A register by name or alias, any case, or NULL. */

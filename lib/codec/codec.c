@@ -16,6 +16,17 @@ const struct kdl_codec *kdl_codec_find(const char *name)
 	return (const struct kdl_codec *)kdl_registry_find(&kdl_codecs, name);
 }
 
+const struct kdl_codec *kdl_codec_by_flag(uint32_t flags)
+{
+	for (size_t i = 0; i < kdl_codecs.count; i++) {
+		const struct kdl_codec *c = (const struct kdl_codec *)codecs[i];
+
+		if (c->flag == flags)
+			return c;
+	}
+	return NULL;
+}
+
 const struct kdl_codec *kdl_codec_default(void)
 {
 	return (const struct kdl_codec *)kdl_entry_default(&kdl_codecs);

@@ -18,6 +18,11 @@ struct kdl_codec {
 	/* The compressed size, or 0 if the codec failed or gave up. */
 	size_t (*compress)(void *state, const void *src, size_t n, void *dst,
 	                   size_t cap);
+	/* What compress made of a page: the n bytes at src back into exactly
+	 * size bytes at dst.  0, or -1 when they are damaged or give another
+	 * size; keeps no state, so any thread may call it.  NULL for none,
+	 * whose pages are raw. */
+	int (*decompress)(const void *src, size_t n, void *dst, size_t size);
 };
 
 extern const struct kdl_codec kdl_codec_none;
@@ -28,6 +33,8 @@ extern const struct kdl_codec kdl_codec_zstd;
 
 const struct kdl_codec *kdl_codec_find(const char *name);
 const struct kdl_codec *kdl_codec_default(void);
+/* The codec a page descriptor's flags name (none for 0), or NULL. */
+const struct kdl_codec *kdl_codec_by_flag(uint32_t flags);
 /* A level the codec takes; has_level 0 gives its default. */
 int kdl_codec_level(kdl_ctx *ctx, const struct kdl_codec *codec, int level,
                     bool has_level, int *out);

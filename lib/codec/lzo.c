@@ -1,5 +1,6 @@
 /* LZO1X-1: what makedumpfile -l writes (raw LZO1X, no header). */
 #include <lzo/lzo1x.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "codec/codec.h"
@@ -22,6 +23,27 @@ static size_t lzo_compress(void *state, const void *src, size_t n, void *dst,
 	return out;
 }
 
+static pthread_once_t lzo_ready = PTHREAD_ONCE_INIT;
+static bool lzo_usable;
+
+static void lzo_setup(void)
+{
+	lzo_usable = lzo_init() == LZO_E_OK;
+}
+
+static int lzo_decompress(const void *src, size_t n, void *dst, size_t size)
+{
+	lzo_uint len = size;
+
+	/* the library wants lzo_init() before anything else, once */
+	pthread_once(&lzo_ready, lzo_setup);
+	if (!lzo_usable)
+		return -1;
+	/* the safe decoder: it never reads or writes past the buffers */
+	return lzo1x_decompress_safe(src, n, dst, &len, NULL) == LZO_E_OK &&
+	       len == size ? 0 : -1;
+}
+
 static size_t lzo_bound(size_t n)
 {
 	/* the worst case lzo1x documents */
@@ -38,4 +60,5 @@ const struct kdl_codec kdl_codec_lzo = {
 	.new_state = lzo_new,
 	.free_state = free,
 	.compress = lzo_compress,
+	.decompress = lzo_decompress,
 };

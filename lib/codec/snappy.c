@@ -15,6 +15,16 @@ static size_t snappy_compress_page(void *state, const void *src, size_t n,
 	return out;
 }
 
+static int snappy_decompress(const void *src, size_t n, void *dst, size_t size)
+{
+	size_t len;
+
+	/* the block says its length first: another one is not this page */
+	if (snappy_uncompressed_length(src, n, &len) != SNAPPY_OK || len != size)
+		return -1;
+	return snappy_uncompress(src, n, dst, &len) == SNAPPY_OK && len == size ? 0 : -1;
+}
+
 const struct kdl_codec kdl_codec_snappy = {
 	.info = {
 		.name = "snappy",
@@ -23,4 +33,5 @@ const struct kdl_codec kdl_codec_snappy = {
 	.flag = 0x4,
 	.bound = snappy_max_compressed_length,
 	.compress = snappy_compress_page,
+	.decompress = snappy_decompress,
 };

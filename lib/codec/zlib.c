@@ -38,6 +38,14 @@ static size_t zlib_compress(void *state, const void *src, size_t n, void *dst,
 	return cap - z->avail_out;
 }
 
+static int zlib_decompress(const void *src, size_t n, void *dst, size_t size)
+{
+	uLongf len = size;
+
+	/* more than size bytes is Z_BUF_ERROR */
+	return uncompress(dst, &len, src, (uLong)n) == Z_OK && len == size ? 0 : -1;
+}
+
 static size_t zlib_bound(size_t n)
 {
 	return compressBound((uLong)n);
@@ -58,4 +66,5 @@ const struct kdl_codec kdl_codec_zlib = {
 	.new_state = zlib_new,
 	.free_state = zlib_free,
 	.compress = zlib_compress,
+	.decompress = zlib_decompress,
 };

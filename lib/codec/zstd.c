@@ -41,6 +41,13 @@ static size_t zstd_compress(void *state, const void *src, size_t n, void *dst,
 	return ZSTD_isError(out) ? 0 : out;
 }
 
+static int zstd_decompress(const void *src, size_t n, void *dst, size_t size)
+{
+	size_t len = ZSTD_decompress(dst, size, src, n);
+
+	return !ZSTD_isError(len) && len == size ? 0 : -1;
+}
+
 const struct kdl_codec kdl_codec_zstd = {
 	.info = {
 		.name = "zstd",
@@ -55,4 +62,5 @@ const struct kdl_codec kdl_codec_zstd = {
 	.new_state = zstd_new,
 	.free_state = zstd_free,
 	.compress = zstd_compress,
+	.decompress = zstd_decompress,
 };

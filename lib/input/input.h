@@ -54,9 +54,21 @@ int kdl_input_pread(struct kdl_input *in, void *buf, size_t n, uint64_t off,
                     const char *what);
 /* Exactly n bytes from where reading in order stands. */
 int kdl_input_read(struct kdl_input *in, void *buf, size_t n, const char *what);
+/* Up to n bytes from there, fewer only where the input ends: the count,
+ * 0 at its end, or -1. */
+ssize_t kdl_input_read_upto(struct kdl_input *in, void *buf, size_t n);
 /* Reading in order moves on to off, passing over what lies before it;
  * going back fails on an input that cannot seek. */
 int kdl_input_seek(struct kdl_input *in, uint64_t off, const char *what);
+/* Exactly n bytes at off: read at that offset where the input can seek,
+ * else by reading on to it (never back). */
+int kdl_input_read_at(struct kdl_input *in, void *buf, size_t n, uint64_t off,
+                      const char *what);
+/* The same in a new buffer (with a NUL after it), which grows as the bytes
+ * come, so that a size read from the input is never allocated before its
+ * bytes are there; NULL on failure. */
+uint8_t *kdl_input_fetch(struct kdl_input *in, uint64_t off, uint64_t n,
+                         const char *what);
 /* n bytes at off as a byte source: read in order on an input that
  * cannot seek (off must be where it stands). */
 void kdl_input_source(struct kdl_input *in, struct kdl_source *src, uint64_t off,
@@ -118,6 +130,18 @@ struct kdl_unpacker *kdl_unpacker_new(kdl_ctx *ctx, kdl_writer *w,
                                       const struct kdl_unpack_options *opts);
 int kdl_unpacker_done(struct kdl_unpacker *u, uint64_t *lost);
 void kdl_unpacker_free(struct kdl_unpacker *u);
+
+/* ---- what input formats share ---- */
+
+/* The ranges of a LiME-like capture (LiME, AVML): each a 32-byte header
+ * of magic, version, first and last address, then what payload reads of
+ * its len bytes, one after another to the end of in; they must ascend.
+ * format names them in messages. */
+int kdl_lime_ranges(struct kdl_unpacker *u, struct kdl_input *in,
+                    const char *format, uint32_t magic, uint32_t version,
+                    int (*payload)(struct kdl_unpacker *u, struct kdl_input *in,
+                                   uint64_t phys, uint64_t len, void *arg),
+                    void *arg);
 
 /* ---- input formats ---- */
 

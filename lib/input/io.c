@@ -100,10 +100,40 @@ int kdl_input_pread(struct kdl_input *in, void *buf, size_t n, uint64_t off,
 	return got < 0 ? -1 : 0;
 }
 
-int kdl_input_read(struct kdl_input *in, void *buf, size_t n, const char *what)
+ssize_t kdl_input_read_upto(struct kdl_input *in, void *buf, size_t n)
 {
 	uint8_t *p = buf;
 	size_t from_head = 0;
+	ssize_t got;
+
+	if (in->seekable && !in->io) {
+		got = fd_read_at(in, buf, n, in->pos);
+		if (got > 0)
+			in->pos += (uint64_t)got;
+		return got;
+	}
+	if (in->io) {
+		/* a virtual input knows its size, or reads exactly */
+		if (in->size != KDL_LENGTH_UNKNOWN && n > in->size - in->pos)
+			n = in->size > in->pos ? (size_t)(in->size - in->pos) : 0;
+		return kdl_input_read(in, buf, n, "what it holds") ? -1 : (ssize_t)n;
+	}
+	if (in->pos < in->head_len) {
+		from_head = in->head_len - (size_t)in->pos < n ? in->head_len - (size_t)in->pos : n;
+		memcpy(p, in->head + in->pos, from_head);
+		in->pos += from_head;
+	}
+	if (from_head == n)
+		return (ssize_t)n;
+	got = kdl_read_full(in->ctx, in->fd, in->name, p + from_head, n - from_head, NULL);
+	if (got < 0)
+		return -1;
+	in->pos += (uint64_t)got;
+	return (ssize_t)(from_head + (size_t)got);
+}
+
+int kdl_input_read(struct kdl_input *in, void *buf, size_t n, const char *what)
+{
 	ssize_t got;
 
 	if (in->seekable) {
@@ -118,22 +148,12 @@ int kdl_input_read(struct kdl_input *in, void *buf, size_t n, const char *what)
 		in->pos += n;
 		return 0;
 	}
-	if (in->pos < in->head_len) {
-		from_head = in->head_len - (size_t)in->pos < n ? in->head_len - (size_t)in->pos : n;
-		memcpy(p, in->head + in->pos, from_head);
-		in->pos += from_head;
-	}
-	if (from_head == n)
-		return 0;
-	got = kdl_read_full(in->ctx, in->fd, in->name, p + from_head, n - from_head, NULL);
-	if (got < 0)
-		return -1;
-	in->pos += (uint64_t)got;
-	if ((size_t)got < n - from_head) {
+	got = kdl_input_read_upto(in, buf, n);
+	if (got >= 0 && (size_t)got < n) {
 		in->size = in->pos;
 		return kdl_input_truncated(in, what);
 	}
-	return 0;
+	return got < 0 ? -1 : 0;
 }
 
 int kdl_input_seek(struct kdl_input *in, uint64_t off, const char *what)
@@ -153,6 +173,47 @@ int kdl_input_seek(struct kdl_input *in, uint64_t off, const char *what)
 			return -1;
 	}
 	return 0;
+}
+
+int kdl_input_read_at(struct kdl_input *in, void *buf, size_t n, uint64_t off,
+                      const char *what)
+{
+	if (in->seekable)
+		return kdl_input_pread(in, buf, n, off, what);
+	if (kdl_input_seek(in, off, what))
+		return -1;
+	return kdl_input_read(in, buf, n, what);
+}
+
+uint8_t *kdl_input_fetch(struct kdl_input *in, uint64_t off, uint64_t n,
+                         const char *what)
+{
+	uint8_t *buf = NULL, *grown;
+	uint64_t done = 0;
+
+	if (in->size != KDL_LENGTH_UNKNOWN && (off > in->size || n > in->size - off)) {
+		kdl_input_truncated(in, what);
+		return NULL;
+	}
+	/* a chunk at a time, so that memory follows the bytes that came */
+	do {
+		size_t k = n - done < KDL_CHUNK ? (size_t)(n - done) : KDL_CHUNK;
+
+		grown = realloc(buf, (size_t)done + k + 1);
+		if (!grown) {
+			kdl_err(in->ctx, KDL_ERR_NOMEM, "out of memory");
+			goto fail;
+		}
+		buf = grown;
+		if (k && kdl_input_read_at(in, buf + done, k, off + done, what))
+			goto fail;
+		done += k;
+	} while (done < n);
+	buf[n] = 0;
+	return buf;
+fail:
+	free(buf);
+	return NULL;
 }
 
 /* A byte source over an input: taken at its offset, in order or not. */

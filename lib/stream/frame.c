@@ -20,8 +20,13 @@ struct kdl_reader {
 	int fd;
 	const char *name;
 	bool started, ended;
+	uint32_t version; /* from the stream header; 0 before it */
 	uint64_t remaining; /* of the current payload */
 	uint64_t records;
+	uint64_t offset; /* the bytes read */
+	/* the record being read, for messages: its number from 1, where its
+	 * header starts */
+	uint64_t number, at;
 	void **held; /* what the current record decoded to */
 	size_t nheld, held_cap;
 };
@@ -56,6 +61,21 @@ const char *kdl_reader_name(const kdl_reader *r)
 kdl_ctx *kdl_reader_ctx(const kdl_reader *r)
 {
 	return r->ctx;
+}
+
+uint32_t kdl_reader_version(const kdl_reader *r)
+{
+	return r->version;
+}
+
+uint64_t kdl_reader_record_number(const kdl_reader *r)
+{
+	return r->number;
+}
+
+uint64_t kdl_reader_offset(const kdl_reader *r)
+{
+	return r->at;
 }
 
 static void release(kdl_reader *r)
@@ -106,7 +126,11 @@ static int truncated(kdl_reader *r, const char *where)
 
 static ssize_t take(kdl_reader *r, void *dst, size_t n)
 {
-	return kdl_read_full(r->ctx, r->fd, r->name, dst, n, NULL);
+	ssize_t got = kdl_read_full(r->ctx, r->fd, r->name, dst, n, NULL);
+
+	if (got > 0)
+		r->offset += (uint64_t)got;
+	return got;
 }
 
 static int start(kdl_reader *r)
@@ -131,6 +155,7 @@ static int start(kdl_reader *r)
 		return kdl_err(r->ctx, KDL_ERR_UNSUPPORTED,
 		               "%s: stream version %" PRIu32 " is not understood (this program reads version %d)",
 		               r->name, kdl_get32le(h + 8), STREAM_VERSION);
+	r->version = STREAM_VERSION;
 	return 0;
 }
 
@@ -171,6 +196,8 @@ int kdl_reader_next(kdl_reader *r, struct kdl_record *rec)
 		return kdl_err(r->ctx, KDL_ERR_INVALID, "%s: record payload not consumed", r->name);
 	if (r->ended)
 		return 0;
+	r->number = r->records + 1;
+	r->at = r->offset;
 	n = take(r, h, sizeof(h));
 	if (n < 0)
 		return -1;
@@ -237,6 +264,7 @@ int kdl_reader_copy(kdl_reader *r, const struct kdl_copy_end *out, uint64_t n)
 	done = kdl_copy(r->ctx, &in, out, n);
 	if (done < 0)
 		return -1;
+	r->offset += (uint64_t)done;
 	r->remaining -= (uint64_t)done;
 	if ((uint64_t)done < n)
 		return truncated(r, "inside a record");

@@ -110,6 +110,70 @@ done:
 	free(back);
 }
 
+/* The codec's own decompress reads back every kind of page it wrote,
+ * in exactly the page's size. */
+static inline void decompress_round_trip(const struct kdl_codec *c, int level,
+                                         size_t page)
+{
+	size_t cap = c->bound(page);
+	uint8_t *in = malloc(page), *out = malloc(cap), *back = malloc(page);
+	void *state = codec_state(c, level);
+
+	if (!CHECK(in && out && back) || !CHECK(state || !c->new_state))
+		goto done;
+	for (enum kind k = 0; k < KINDS; k++) {
+		size_t n;
+
+		make_page(in, page, k, (uint32_t)k + 100);
+		n = c->compress(state, in, page, out, cap);
+		memset(back, 0xee, page);
+		if (CHECK(n > 0) && CHECK_EQ(c->decompress(out, n, back, page), 0))
+			CHECK_MEM(back, in, page);
+	}
+done:
+	codec_state_free(c, state);
+	free(in);
+	free(out);
+	free(back);
+}
+
+/* What a damaged page gives: -1, whether it is cut short, empty, noise,
+ * or asked for in another size. */
+static inline void decompress_refuses(const struct kdl_codec *c, int level,
+                                      size_t page)
+{
+	size_t cap = c->bound(page);
+	uint8_t *in = malloc(page), *out = malloc(cap), *back = malloc(2 * page);
+	void *state = codec_state(c, level);
+	size_t n;
+
+	if (!CHECK(in && out && back) || !CHECK(state || !c->new_state))
+		goto done;
+	make_page(in, page, TEXT, 7);
+	n = c->compress(state, in, page, out, cap);
+	if (!CHECK(n > 2))
+		goto done;
+	CHECK_EQ(c->decompress(out, n - 1, back, page), -1);
+	CHECK_EQ(c->decompress(out, n / 2, back, page), -1);
+	CHECK_EQ(c->decompress(out, 0, back, page), -1);
+	/* a page of another size is not this one, and what is written
+	 * stays within the size given */
+	memset(back, 0xee, 2 * page);
+	CHECK_EQ(c->decompress(out, n, back, page / 2), -1);
+	for (size_t i = page / 2; i < 2 * page; i++)
+		if (!CHECK_EQ(back[i], 0xee))
+			break;
+	CHECK_EQ(c->decompress(out, n, back, 2 * page), -1);
+	/* noise is no compressed page */
+	make_page(out, n, NOISE, 3);
+	CHECK_EQ(c->decompress(out, n, back, page), -1);
+done:
+	codec_state_free(c, state);
+	free(in);
+	free(out);
+	free(back);
+}
+
 /* What the library itself writes for a page, as makedumpfile calls it;
  * its length, or 0. */
 typedef size_t reference_fn(const uint8_t *src, size_t n, uint8_t *dst,

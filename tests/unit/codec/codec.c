@@ -65,6 +65,19 @@ static void test_flags_distinct(void)
 			      in_order[i]->flag != in_order[j]->flag);
 }
 
+/* A page descriptor's flags give back its codec; none is 0, and flags
+ * no codec has (makedumpfile's 0x8 is a header status) give none. */
+static void test_by_flag(void)
+{
+	for (size_t i = 0; i < KDL_ARRAY_SIZE(in_order); i++)
+		CHECK(kdl_codec_by_flag(in_order[i]->flag) == in_order[i]);
+	CHECK(kdl_codec_by_flag(0) == &kdl_codec_none);
+	CHECK(kdl_codec_by_flag(0x8) == NULL);
+	CHECK(kdl_codec_by_flag(0x3) == NULL);
+	CHECK(kdl_codec_by_flag(0x10) == NULL);
+	CHECK(kdl_codec_by_flag(UINT32_MAX) == NULL);
+}
+
 static void check_level(const struct kdl_codec *c, int level, int want)
 {
 	int got = 12345;
@@ -128,6 +141,7 @@ int main(void)
 	test_lookup();
 	test_default();
 	test_flags_distinct();
+	test_by_flag();
 	test_levels();
 	kdl_ctx_free(ctx);
 	return check_done("codec/codec");

@@ -50,6 +50,24 @@ static void test_same_as_lzo1x_1(void)
 	check_same_as(c, 0, BIG_PAGE, lzo1x_1_page);
 }
 
+/* What lzo1x_1_compress wrote (makedumpfile -l) back, and damaged pages
+ * refused by the decoder that checks every bound. */
+static void test_decompress(void)
+{
+	uint8_t in[PAGE], out[5000], back[PAGE];
+	size_t n;
+
+	decompress_round_trip(c, 0, PAGE);
+	decompress_round_trip(c, 0, BIG_PAGE);
+	decompress_refuses(c, 0, PAGE);
+	make_page(in, PAGE, COUNTER, 5);
+	n = lzo1x_1_page(in, PAGE, out, sizeof(out), 0);
+	CHECK_EQ(c->decompress(out, n, back, PAGE), 0);
+	CHECK_MEM(back, in, PAGE);
+	/* one literal byte, then a match 2048 bytes back: before the page */
+	CHECK_EQ(c->decompress("\x12" "A\xff\xff\x11\x00\x00", 7, back, PAGE), -1);
+}
+
 int main(void)
 {
 	test_entry();
@@ -57,5 +75,6 @@ int main(void)
 	test_bound();
 	test_round_trips();
 	test_same_as_lzo1x_1();
+	test_decompress();
 	return check_done("codec/lzo");
 }

@@ -13,6 +13,8 @@ static void test_entry(void)
 	/* the header's status has no compression bit set */
 	CHECK_EQ(c->flag, 0);
 	CHECK(c->new_state == NULL);
+	/* its pages are raw: nothing to undo */
+	CHECK(c->decompress == NULL);
 }
 
 static void test_levels(void)

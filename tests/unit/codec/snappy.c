@@ -52,6 +52,26 @@ static void test_same_as_snappy_compress(void)
 	check_same_as(c, 0, BIG_PAGE, snappy_page);
 }
 
+/* snappy_compress's blocks (makedumpfile -p) back; a block that says
+ * another length is not the page. */
+static void test_decompress(void)
+{
+	uint8_t in[PAGE], out[5000], back[PAGE];
+	size_t n;
+
+	decompress_round_trip(c, 0, PAGE);
+	decompress_round_trip(c, 0, BIG_PAGE);
+	decompress_refuses(c, 0, PAGE);
+	make_page(in, PAGE, FILL, 5);
+	n = snappy_page(in, PAGE, out, sizeof(out), 0);
+	CHECK_EQ(c->decompress(out, n, back, PAGE), 0);
+	CHECK_MEM(back, in, PAGE);
+	/* the length, a varint first: 4096 is 0x80 0x20; say 4097 */
+	CHECK_EQ(out[0], 0x80);
+	out[0] = 0x81;
+	CHECK_EQ(c->decompress(out, n, back, PAGE), -1);
+}
+
 int main(void)
 {
 	test_entry();
@@ -59,5 +79,6 @@ int main(void)
 	test_bound();
 	test_round_trips();
 	test_same_as_snappy_compress();
+	test_decompress();
 	return check_done("codec/snappy");
 }

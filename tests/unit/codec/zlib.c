@@ -56,6 +56,24 @@ static void test_same_as_compress2(void)
 	check_same_as(c, 9, BIG_PAGE, compress2_page);
 }
 
+/* makedumpfile's pages back, from any level, and damaged ones refused:
+ * a changed byte fails the stream's Adler-32. */
+static void test_decompress(void)
+{
+	uint8_t in[PAGE], out[5000], back[PAGE];
+	size_t n;
+
+	decompress_round_trip(c, 1, PAGE);
+	decompress_round_trip(c, 9, BIG_PAGE);
+	decompress_refuses(c, 6, PAGE);
+	make_page(in, PAGE, TEXT, 1);
+	n = compress2_page(in, PAGE, out, sizeof(out), 1);
+	CHECK_EQ(c->decompress(out, n, back, PAGE), 0);
+	CHECK_MEM(back, in, PAGE);
+	out[n / 2] ^= 0x40;
+	CHECK_EQ(c->decompress(out, n, back, PAGE), -1);
+}
+
 /* A level zlib does not take gives no state, for the compressor to
  * report; kdl_codec_level keeps such levels from it. */
 static void test_no_state_for_a_bad_level(void)
@@ -71,6 +89,7 @@ int main(void)
 	test_bound();
 	test_round_trips();
 	test_same_as_compress2();
+	test_decompress();
 	test_no_state_for_a_bad_level();
 	return check_done("codec/zlib");
 }

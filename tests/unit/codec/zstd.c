@@ -56,6 +56,24 @@ static void test_same_as_zstd_compress(void)
 	check_same_as(c, -131072, PAGE, zstd_page);
 }
 
+/* ZSTD_compress's frames (makedumpfile -z) back, at any level; what has
+ * no frame magic is refused. */
+static void test_decompress(void)
+{
+	uint8_t in[PAGE], out[5000], back[PAGE];
+	size_t n;
+
+	decompress_round_trip(c, -5, PAGE);
+	decompress_round_trip(c, 19, BIG_PAGE);
+	decompress_refuses(c, 1, PAGE);
+	make_page(in, PAGE, TEXT, 5);
+	n = zstd_page(in, PAGE, out, sizeof(out), 1);
+	CHECK_EQ(c->decompress(out, n, back, PAGE), 0);
+	CHECK_MEM(back, in, PAGE);
+	out[0] ^= 1;
+	CHECK_EQ(c->decompress(out, n, back, PAGE), -1);
+}
+
 int main(void)
 {
 	test_entry();
@@ -63,5 +81,6 @@ int main(void)
 	test_bound();
 	test_round_trips();
 	test_same_as_zstd_compress();
+	test_decompress();
 	return check_done("codec/zstd");
 }

@@ -34,14 +34,25 @@ static inline kdl_writer *stream_to(int *fd)
 	return *fd < 0 ? NULL : kdl_writer_new(ctx, *fd, "stream");
 }
 
+static size_t unpacked_cap;
+
+/* DATA bytes kept in order; the buffer doubles, so that many records
+ * cost no more than one. */
 static inline void keep_bytes(kdl_reader *r, uint64_t n)
 {
-	uint8_t *p = realloc(unpacked_bytes, unpacked_len + (size_t)n + 1);
+	if (unpacked_len + n + 1 > unpacked_cap) {
+		size_t cap = unpacked_cap ? unpacked_cap : 65536;
+		uint8_t *p;
 
-	if (!p)
-		return;
-	unpacked_bytes = p;
-	if (kdl_reader_read(r, p + unpacked_len, (size_t)n) == (long)n)
+		while (cap < unpacked_len + n + 1)
+			cap *= 2;
+		p = realloc(unpacked_bytes, cap);
+		if (!p)
+			return;
+		unpacked_bytes = p;
+		unpacked_cap = cap;
+	}
+	if (kdl_reader_read(r, unpacked_bytes + unpacked_len, (size_t)n) == (long)n)
 		unpacked_len += (size_t)n;
 }
 
@@ -65,7 +76,7 @@ static inline char *stream_lines(void)
 
 	free(unpacked_bytes);
 	unpacked_bytes = NULL;
-	unpacked_len = 0;
+	unpacked_len = unpacked_cap = 0;
 	r = fd < 0 ? NULL : kdl_reader_new(ctx, fd, "stream");
 	while (r && (more = kdl_reader_next(r, &h)) > 0) {
 		union {

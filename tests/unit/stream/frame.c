@@ -563,6 +563,112 @@ static void test_truncated_payload(void)
 	close(fd);
 }
 
+/* A stream of four records, the last the end: ARCH at byte 16, DATA at
+ * 38, NOTE at 59, END at 83, 107 bytes in all. */
+static size_t four_records(uint8_t *s)
+{
+	size_t n = 16;
+
+	memcpy(s, header, 16);
+	n += put_record(s + n, KDL_REC_ARCH, KDL_REC_CRITICAL, "x86_64", 6);
+	n += put_record(s + n, KDL_REC_DATA, KDL_REC_CRITICAL, "bytes", 5);
+	n += put_record(s + n, KDL_REC_NOTE, KDL_REC_CRITICAL, "\0\0\0\0\0\0\0\0", 8);
+	n += put_end(s + n, 3);
+	return n;
+}
+
+static void test_position(void)
+{
+	uint8_t s[128];
+	size_t n = four_records(s);
+	int fd, out = create("position-out");
+	kdl_reader *r = reader_over(s, n, &fd);
+	kdl_writer *w = kdl_writer_new(ctx, out, "out");
+	struct kdl_record rec;
+
+	if (!CHECK(r && w) || !CHECK_EQ(n, 107))
+		return;
+	/* nothing read: not even the stream header */
+	CHECK_EQ(kdl_reader_version(r), 0);
+	CHECK_EQ(kdl_reader_record_number(r), 0);
+	CHECK_EQ(kdl_reader_offset(r), 0);
+	CHECK_EQ(kdl_reader_next(r, &rec), 1);
+	CHECK_EQ(kdl_reader_version(r), 1);
+	CHECK_EQ(kdl_reader_record_number(r), 1);
+	CHECK_EQ(kdl_reader_offset(r), 16);
+	/* the payload read does not move it: it names the record */
+	CHECK(kdl_reader_payload(r, &rec) != NULL);
+	CHECK_EQ(kdl_reader_offset(r), 16);
+	/* a payload passed on, not read through the process, counts too */
+	CHECK_EQ(kdl_reader_next(r, &rec), 1);
+	CHECK_EQ(kdl_reader_record_number(r), 2);
+	CHECK_EQ(kdl_reader_offset(r), 38);
+	CHECK_EQ(kdl_stream_pass(r, w, &rec), 0);
+	CHECK_EQ(kdl_reader_next(r, &rec), 1);
+	CHECK_EQ(kdl_reader_record_number(r), 3);
+	CHECK_EQ(kdl_reader_offset(r), 59);
+	/* a record not consumed is still the one the reader is in */
+	CHECK_EQ(kdl_reader_next(r, &rec), -1);
+	CHECK_EQ(kdl_reader_record_number(r), 3);
+	CHECK_EQ(kdl_reader_offset(r), 59);
+	CHECK_EQ(kdl_reader_skip(r), 0);
+	/* the end record has its place, and the reader stays there */
+	CHECK_EQ(kdl_reader_next(r, &rec), 0);
+	CHECK_EQ(kdl_reader_record_number(r), 4);
+	CHECK_EQ(kdl_reader_offset(r), 83);
+	CHECK_EQ(kdl_reader_next(r, &rec), 0);
+	CHECK_EQ(kdl_reader_record_number(r), 4);
+	CHECK_EQ(kdl_reader_offset(r), 83);
+	CHECK_EQ(kdl_reader_version(r), 1);
+	kdl_writer_free(w);
+	kdl_reader_free(r);
+	close(fd);
+	close(out);
+}
+
+/* Where a stream cut at every byte fails: the record it ends in, and
+ * that record's header, even one cut short. */
+static void test_position_of_failures(void)
+{
+	static const struct {
+		size_t to; /* cuts up to here, from the last row's end */
+		uint64_t record, offset;
+	} cuts[] = {
+		{15, 0, 0},   /* in the stream header */
+		{37, 1, 16},  /* the ARCH record, or where it would be */
+		{58, 2, 38},
+		{82, 3, 59},
+		{107, 4, 83}, /* the end record, whole at 107 */
+	};
+	uint8_t s[128];
+	size_t n = four_records(s), row = 0;
+
+	for (size_t cut = 0; cut <= n; cut++) {
+		struct kdl_record rec;
+		int fd, ret;
+		kdl_reader *r = reader_over(s, cut, &fd);
+
+		if (!CHECK(r))
+			return;
+		if (cut > cuts[row].to)
+			row++;
+		while ((ret = kdl_reader_next(r, &rec)) > 0)
+			if (kdl_reader_skip(r)) {
+				ret = -1;
+				break;
+			}
+		if (!CHECK_EQ(ret, cut == 0 || cut == n ? 0 : -1) ||
+		    !CHECK_EQ(kdl_reader_record_number(r), cuts[row].record) ||
+		    !CHECK_EQ(kdl_reader_offset(r), cuts[row].offset))
+			fprintf(stderr, "  the stream cut after %zu bytes\n", cut);
+		/* an empty input is a stream of no version; the header read,
+		 * it is version 1 */
+		CHECK_EQ(kdl_reader_version(r), cut < 16 ? 0 : 1);
+		kdl_reader_free(r);
+		close(fd);
+	}
+}
+
 static void test_corrupt_end(void)
 {
 	uint8_t s[256];
@@ -725,6 +831,8 @@ int main(void)
 	test_empty_and_garbage();
 	test_truncated_everywhere();
 	test_truncated_payload();
+	test_position();
+	test_position_of_failures();
 	test_corrupt_end();
 	test_payload_limit();
 	test_corrupt_message();
