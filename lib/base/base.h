@@ -36,6 +36,8 @@ struct kdl_ctx {
 /* Set the message and class of a failure; return -1. */
 int kdl_err(kdl_ctx *ctx, enum kdl_status status, const char *fmt, ...)
 	KDL_FMT(3, 4);
+/* The same with the arguments in a va_list. */
+int kdl_errv(kdl_ctx *ctx, enum kdl_status status, const char *fmt, va_list ap);
 /* The same, followed by ": strerror(errno)", of class KDL_ERR_IO (or
  * KDL_ERR_NOMEM for ENOMEM). */
 int kdl_err_sys(kdl_ctx *ctx, const char *fmt, ...) KDL_FMT(2, 3);
@@ -46,6 +48,7 @@ int kdl_err_prefix(kdl_ctx *ctx, const char *fmt, ...) KDL_FMT(2, 3);
  * is invalid, what the same check finds in a stream is corrupt input. */
 void kdl_err_reclass(kdl_ctx *ctx, enum kdl_status from, enum kdl_status to);
 void kdl_warn(kdl_ctx *ctx, const char *fmt, ...) KDL_FMT(2, 3);
+void kdl_warnv(kdl_ctx *ctx, const char *fmt, va_list ap);
 
 /* ---- memory: NULL or -1 with "out of memory" on ctx ---- */
 

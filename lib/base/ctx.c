@@ -31,14 +31,20 @@ void kdl_ctx_set_warn(kdl_ctx *ctx, kdl_warn_fn *fn, void *arg)
 	ctx->warn_arg = arg;
 }
 
+int kdl_errv(kdl_ctx *ctx, enum kdl_status status, const char *fmt, va_list ap)
+{
+	vsnprintf(ctx->error, sizeof(ctx->error), fmt, ap);
+	ctx->status = status;
+	return -1;
+}
+
 int kdl_err(kdl_ctx *ctx, enum kdl_status status, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(ctx->error, sizeof(ctx->error), fmt, ap);
+	kdl_errv(ctx, status, fmt, ap);
 	va_end(ap);
-	ctx->status = status;
 	return -1;
 }
 
@@ -80,15 +86,21 @@ void kdl_err_reclass(kdl_ctx *ctx, enum kdl_status from, enum kdl_status to)
 		ctx->status = to;
 }
 
-void kdl_warn(kdl_ctx *ctx, const char *fmt, ...)
+void kdl_warnv(kdl_ctx *ctx, const char *fmt, va_list ap)
 {
 	char msg[1024];
-	va_list ap;
 
 	if (!ctx->warn)
 		return;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	ctx->warn(ctx->warn_arg, msg);
+}
+
+void kdl_warn(kdl_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kdl_warnv(ctx, fmt, ap);
+	va_end(ap);
 }

@@ -15,36 +15,7 @@
 #include <unistd.h>
 
 #include "format/format.h"
-
-#define PN_XNUM 0xffff
-#define PT_LOAD 1
-#define PT_NOTE 4
-#define PF_RWX 7
-
-/* Elf64_Ehdr */
-enum {
-	EHDR_SIZE = 64,
-	E_IDENT_CLASS = 4, E_IDENT_DATA = 5, E_IDENT_VERSION = 6,
-	E_TYPE = 16, E_MACHINE = 18, E_VERSION = 20, E_PHOFF = 32, E_SHOFF = 40,
-	E_EHSIZE = 52, E_PHENTSIZE = 54, E_PHNUM = 56, E_SHENTSIZE = 58,
-	E_SHNUM = 60,
-};
-#define ELFCLASS64 2
-#define ELFDATA2LSB 1
-#define ELFDATA2MSB 2
-#define EV_CURRENT 1
-#define ET_CORE 4
-
-/* Elf64_Phdr */
-enum {
-	PHDR_SIZE = 56,
-	P_TYPE = 0, P_FLAGS = 4, P_OFFSET = 8, P_VADDR = 16, P_PADDR = 24,
-	P_FILESZ = 32, P_MEMSZ = 40, P_ALIGN = 48,
-};
-
-/* Elf64_Shdr: section header 0 holds the program header count past
- * PN_XNUM */
-enum { SHDR_SIZE = 64, SH_SIZE = 32, SH_INFO = 44 };
+#include "layout/elf.h"
 
 /* Where a segment's data went, from the start of the data. */
 struct placed {
@@ -233,9 +204,9 @@ static void put_prefix(uint8_t *p, const struct kdl_job *job, uint64_t phnum,
 	uint8_t *ph = p + EHDR_SIZE;
 
 	memcpy(p, "\x7f" "ELF", 4);
-	p[E_IDENT_CLASS] = ELFCLASS64;
-	p[E_IDENT_DATA] = be ? ELFDATA2MSB : ELFDATA2LSB;
-	p[E_IDENT_VERSION] = EV_CURRENT;
+	p[EI_CLASS] = ELFCLASS64;
+	p[EI_DATA] = be ? ELFDATA2MSB : ELFDATA2LSB;
+	p[EI_VERSION] = EV_CURRENT;
 	kdl_put16(p + E_TYPE, ET_CORE, be);
 	kdl_put16(p + E_MACHINE, arch->e_machine, be);
 	kdl_put32(p + E_VERSION, EV_CURRENT, be);

@@ -15,33 +15,10 @@
 #include <unistd.h>
 
 #include "format/format.h"
+#include "layout/kdump.h"
 
-#define HEADER_VERSION 6
-#define SIGNATURE "KDUMP   "
 #define WBUF_SIZE KDL_CHUNK
 #define ZERO_PAGE UINT64_MAX
-
-/* struct disk_dump_header */
-enum {
-	HEADER_SIZE = 464,
-	H_SIGNATURE = 0, H_VERSION = 8,
-	H_SYSNAME = 12, H_RELEASE = 142, H_UTS_VERSION = 207, H_MACHINE = 272,
-	H_TIMESTAMP = 408, H_STATUS = 424, H_BLOCK_SIZE = 428,
-	H_SUB_HDR_SIZE = 432, H_BITMAP_BLOCKS = 436, H_MAX_MAPNR = 440,
-	H_NR_CPUS = 460,
-	UTS_FIELD = 65, /* each utsname string, with its NUL */
-};
-
-/* struct kdump_sub_header, version 6 */
-enum {
-	SUB_HEADER_SIZE = 104,
-	S_PHYS_BASE = 0, S_DUMP_LEVEL = 8, S_OFFSET_VMCOREINFO = 32,
-	S_SIZE_VMCOREINFO = 40, S_OFFSET_NOTE = 48, S_SIZE_NOTE = 56,
-	S_MAX_MAPNR_64 = 96,
-};
-
-/* struct page_desc */
-enum { DESC_SIZE = 24, D_OFFSET = 0, D_SIZE = 8, D_FLAGS = 12 };
 
 /* A stored page, or a run of zero pages (off ZERO_PAGE, size the number of
  * pages), so that holes in the input cost no memory per page. */
@@ -371,11 +348,11 @@ static void layout(const struct kdl_job *job, uint32_t page, uint64_t npages,
 	size_t notes_len = kdl_dump_notes(job->dump)->len;
 
 	l->max_mapnr = max_mapnr(job->dump, page);
-	l->sub_hdr_size = (uint32_t)((SUB_HEADER_SIZE + notes_len + page - 1) / page);
+	l->sub_hdr_size = (uint32_t)((KDUMP_SUB_HEADER_SIZE + notes_len + page - 1) / page);
 	l->bitmap_len = ((l->max_mapnr + 7) / 8 + page - 1) / page;
 	l->bitmap_off = (1 + (uint64_t)l->sub_hdr_size) * page;
 	l->desc_off = l->bitmap_off + 2 * l->bitmap_len * page;
-	l->data_off = l->desc_off + DESC_SIZE * npages;
+	l->data_off = l->desc_off + KDUMP_DESC_SIZE * npages;
 	l->pages_off = l->data_off + (excludes_zero(job) ? page : 0);
 }
 
@@ -397,7 +374,7 @@ static uint64_t phys_base(const kdl_dump *dump)
 
 static void put_string(uint8_t *p, const char *s, size_t len)
 {
-	memcpy(p, s, len < UTS_FIELD - 1 ? len : UTS_FIELD - 1);
+	memcpy(p, s, len < KDUMP_UTS_FIELD - 1 ? len : KDUMP_UTS_FIELD - 1);
 }
 
 static void put_header(uint8_t *h, const struct kdl_job *job,
@@ -408,27 +385,27 @@ static void put_header(uint8_t *h, const struct kdl_job *job,
 	size_t len = 0;
 	const char *release = kdl_dump_vmcoreinfo_value(job->dump, "OSRELEASE", &len);
 
-	memcpy(h + H_SIGNATURE, SIGNATURE, strlen(SIGNATURE));
-	kdl_put32(h + H_VERSION, HEADER_VERSION, be);
+	memcpy(h + KH_SIGNATURE, KDUMP_SIGNATURE, KDUMP_SIGNATURE_LEN);
+	kdl_put32(h + KH_VERSION, KDUMP_HEADER_VERSION, be);
 	/* libkdumpfile takes the architecture from a utsname it finds sane:
 	 * sysname Linux, release, version and machine all set */
-	put_string(h + H_SYSNAME, "Linux", 5);
+	put_string(h + KH_SYSNAME, "Linux", 5);
 	if (!release || !len) {
 		release = "unknown";
 		len = strlen(release);
 	}
-	put_string(h + H_RELEASE, release, len);
-	put_string(h + H_UTS_VERSION, "unknown", 7);
-	put_string(h + H_MACHINE, arch->uts_machine, strlen(arch->uts_machine));
+	put_string(h + KH_RELEASE, release, len);
+	put_string(h + KH_UTS_VERSION, "unknown", 7);
+	put_string(h + KH_MACHINE, arch->uts_machine, strlen(arch->uts_machine));
 	/* tv_usec stays 0: a power of two there makes libkdumpfile read
 	 * the header as the 32-bit layout */
-	kdl_put64(h + H_TIMESTAMP, timestamp(job), be);
-	kdl_put32(h + H_STATUS, job->plan->codec->flag, be);
-	kdl_put32(h + H_BLOCK_SIZE, page, be);
-	kdl_put32(h + H_SUB_HDR_SIZE, l->sub_hdr_size, be);
-	kdl_put32(h + H_BITMAP_BLOCKS, (uint32_t)(2 * l->bitmap_len), be);
-	kdl_put32(h + H_MAX_MAPNR, l->max_mapnr > UINT32_MAX ? UINT32_MAX : (uint32_t)l->max_mapnr, be);
-	kdl_put32(h + H_NR_CPUS, (uint32_t)job->dump->ncpus, be);
+	kdl_put64(h + KH_TIMESTAMP, timestamp(job), be);
+	kdl_put32(h + KH_STATUS, job->plan->codec->flag, be);
+	kdl_put32(h + KH_BLOCK_SIZE, page, be);
+	kdl_put32(h + KH_SUB_HDR_SIZE, l->sub_hdr_size, be);
+	kdl_put32(h + KH_BITMAP_BLOCKS, (uint32_t)(2 * l->bitmap_len), be);
+	kdl_put32(h + KH_MAX_MAPNR, l->max_mapnr > UINT32_MAX ? UINT32_MAX : (uint32_t)l->max_mapnr, be);
+	kdl_put32(h + KH_NR_CPUS, (uint32_t)job->dump->ncpus, be);
 }
 
 static void put_sub_header(uint8_t *s, const struct kdl_job *job,
@@ -437,18 +414,18 @@ static void put_sub_header(uint8_t *s, const struct kdl_job *job,
 	const kdl_dump *dump = job->dump;
 	const struct kdl_notes *notes = kdl_dump_notes(dump);
 	bool be = kdl_dump_arch(dump)->big_endian;
-	uint64_t note_off = page + SUB_HEADER_SIZE;
+	uint64_t note_off = page + KDUMP_SUB_HEADER_SIZE;
 
-	kdl_put64(s + S_PHYS_BASE, phys_base(dump), be);
-	kdl_put32(s + S_DUMP_LEVEL, (uint32_t)job->plan->dump_level, be);
+	kdl_put64(s + KS_PHYS_BASE, phys_base(dump), be);
+	kdl_put32(s + KS_DUMP_LEVEL, (uint32_t)job->plan->dump_level, be);
 	if (notes->vmcoreinfo_off != SIZE_MAX) {
-		kdl_put64(s + S_OFFSET_VMCOREINFO, note_off + notes->vmcoreinfo_off, be);
-		kdl_put64(s + S_SIZE_VMCOREINFO, dump->vmcoreinfo_len, be);
+		kdl_put64(s + KS_OFFSET_VMCOREINFO, note_off + notes->vmcoreinfo_off, be);
+		kdl_put64(s + KS_SIZE_VMCOREINFO, dump->vmcoreinfo_len, be);
 	}
-	kdl_put64(s + S_OFFSET_NOTE, note_off, be);
-	kdl_put64(s + S_SIZE_NOTE, notes->len, be);
-	kdl_put64(s + S_MAX_MAPNR_64, l->max_mapnr, be);
-	memcpy(s + SUB_HEADER_SIZE, notes->buf, notes->len);
+	kdl_put64(s + KS_OFFSET_NOTE, note_off, be);
+	kdl_put64(s + KS_SIZE_NOTE, notes->len, be);
+	kdl_put64(s + KS_MAX_MAPNR_64, l->max_mapnr, be);
+	memcpy(s + KDUMP_SUB_HEADER_SIZE, notes->buf, notes->len);
 }
 
 /* Both bitmaps: every page a segment covers, block by block so that a
@@ -500,7 +477,7 @@ static int write_descs(struct kdl_out *out, const struct kdl_job *job,
 	const struct kdump_priv *priv = job->priv;
 	bool be = kdl_dump_arch(job->dump)->big_endian;
 	uint64_t written = 0;
-	uint8_t *buf = kdl_alloc(out->ctx, PER_CHUNK * DESC_SIZE);
+	uint8_t *buf = kdl_alloc(out->ctx, PER_CHUNK * KDUMP_DESC_SIZE);
 	size_t fill = 0;
 	int ret = 0;
 
@@ -510,28 +487,28 @@ static int write_descs(struct kdl_out *out, const struct kdl_job *job,
 		const struct kd_page *p = &priv->pages[i];
 
 		for (uint64_t k = 0; k < entry_pages(p) && !ret; k++) {
-			uint8_t *d = buf + fill * DESC_SIZE;
+			uint8_t *d = buf + fill * KDUMP_DESC_SIZE;
 
-			memset(d, 0, DESC_SIZE);
+			memset(d, 0, KDUMP_DESC_SIZE);
 			if (p->off == ZERO_PAGE) {
-				kdl_put64(d + D_OFFSET, l->data_off, be);
-				kdl_put32(d + D_SIZE, priv->page, be);
+				kdl_put64(d + PD_OFFSET, l->data_off, be);
+				kdl_put32(d + PD_SIZE, priv->page, be);
 			} else {
-				kdl_put64(d + D_OFFSET, l->pages_off + p->off, be);
-				kdl_put32(d + D_SIZE, p->size, be);
-				kdl_put32(d + D_FLAGS, p->flags, be);
+				kdl_put64(d + PD_OFFSET, l->pages_off + p->off, be);
+				kdl_put32(d + PD_SIZE, p->size, be);
+				kdl_put32(d + PD_FLAGS, p->flags, be);
 			}
 			if (++fill == PER_CHUNK) {
-				ret = kdl_out_write(out, buf, fill * DESC_SIZE,
-				                    l->desc_off + written * DESC_SIZE);
+				ret = kdl_out_write(out, buf, fill * KDUMP_DESC_SIZE,
+				                    l->desc_off + written * KDUMP_DESC_SIZE);
 				written += fill;
 				fill = 0;
 			}
 		}
 	}
 	if (!ret && fill)
-		ret = kdl_out_write(out, buf, fill * DESC_SIZE,
-		                    l->desc_off + written * DESC_SIZE);
+		ret = kdl_out_write(out, buf, fill * KDUMP_DESC_SIZE,
+		                    l->desc_off + written * KDUMP_DESC_SIZE);
 	free(buf);
 	return ret;
 }
@@ -575,8 +552,8 @@ static int kdump_finish(struct kdl_job *job)
 		return -1;
 	put_header(head, job, &l, priv->page);
 	put_sub_header(head + priv->page, job, &l, priv->page);
-	if (kdl_out_write(out, head, HEADER_SIZE, 0) ||
-	    kdl_out_write(out, head + priv->page, SUB_HEADER_SIZE + notes->len,
+	if (kdl_out_write(out, head, KDUMP_HEADER_SIZE, 0) ||
+	    kdl_out_write(out, head + priv->page, KDUMP_SUB_HEADER_SIZE + notes->len,
 	                  priv->page) ||
 	    write_bitmaps(out, job->dump, &l, priv->page) || write_descs(out, job, &l))
 		goto out;

@@ -17,10 +17,8 @@
 #include <sys/vfs.h>
 
 #include "input/input.h"
+#include "layout/elf.h"
 
-#define PN_XNUM 0xffff
-#define PT_LOAD 1
-#define PT_NOTE 4
 /* the p_paddr of a mapping with no physical address: /proc/kcore's
  * vmalloc, modules and vmemmap */
 #define NO_PADDR UINT64_MAX
@@ -31,30 +29,6 @@
 /* PT_LOADs folded that are named one by one: QEMU's paging dumps fold
  * tens of thousands */
 #define FOLDS_NAMED 10
-
-/* Elf64_Ehdr */
-enum {
-	EHDR_SIZE = 64,
-	EI_CLASS = 4, EI_DATA = 5,
-	E_TYPE = 16, E_MACHINE = 18, E_PHOFF = 32, E_SHOFF = 40,
-	E_PHENTSIZE = 54, E_PHNUM = 56, E_SHENTSIZE = 58,
-};
-#define ELFCLASS64 2
-#define ELFDATA2LSB 1
-#define ELFDATA2MSB 2
-#define ET_CORE 4
-#define EM_386 3
-
-/* Elf64_Phdr */
-enum {
-	PHDR_SIZE = 56,
-	P_TYPE = 0, P_OFFSET = 8, P_VADDR = 16, P_PADDR = 24, P_FILESZ = 32,
-	P_MEMSZ = 40,
-};
-
-/* Elf64_Shdr: section header 0 holds the program header count past
- * PN_XNUM */
-enum { SHDR_SIZE = 64, SH_INFO = 44 };
 
 /* A PT_LOAD: its bytes are filesz from the file, then cut that the file
  * should hold but ends before, then zeros to memsz. */

@@ -22,15 +22,7 @@
 #include <string.h>
 
 #include "input/input.h"
-
-/* struct makedumpfile_header, then struct makedumpfile_data_header */
-enum {
-	FLAT_HEADER_SIZE = 4096,
-	F_SIGNATURE = 0, F_TYPE = 16,
-	SIGNATURE_LEN = 16,
-	TYPE_FLAT_HEADER = 1,
-	RECORD_HEADER = 16, R_OFFSET = 0, R_SIZE = 8,
-};
+#include "layout/flat.h"
 
 /* What a pipe may hold back: the descriptors of 11 million pages. */
 #define HOLD_MAX ((uint64_t)256 << 20)
@@ -74,7 +66,7 @@ static size_t first_after(const void *ranges, size_t n, size_t elem,
 static int parse_record(struct kdl_input *outer, const uint8_t *h, uint64_t at,
                         struct record *rec)
 {
-	uint64_t off = kdl_get64(h + R_OFFSET, true), len = kdl_get64(h + R_SIZE, true);
+	uint64_t off = kdl_get64(h + FLAT_R_OFFSET, true), len = kdl_get64(h + FLAT_R_SIZE, true);
 
 	if (off == UINT64_MAX && len == UINT64_MAX)
 		return 0;
@@ -85,7 +77,7 @@ static int parse_record(struct kdl_input *outer, const uint8_t *h, uint64_t at,
 		                         (int64_t)len, (int64_t)off);
 	rec->off = off;
 	rec->len = len;
-	rec->at = at + RECORD_HEADER;
+	rec->at = at + FLAT_RECORD_HEADER;
 	return 1;
 }
 
@@ -114,7 +106,7 @@ static int read_index(struct kdl_input *outer, struct record **recs, size_t *n)
 	*recs = NULL;
 	*n = 0;
 	for (;;) {
-		uint8_t h[RECORD_HEADER];
+		uint8_t h[FLAT_RECORD_HEADER];
 		struct record rec;
 		int got;
 
@@ -370,7 +362,7 @@ static int rewrites_read(struct flat_pipe *fp, uint64_t off, uint64_t end)
 	if (i == fp->nread || fp->read[i].start >= end)
 		return 0;
 	snprintf(why, sizeof(why), "the record at byte %" PRIu64 " writes bytes %" PRIu64 " to %" PRIu64 " again after they were read",
-	         fp->rec.at - RECORD_HEADER,
+	         fp->rec.at - FLAT_RECORD_HEADER,
 	         fp->read[i].start > off ? fp->read[i].start : off,
 	         (fp->read[i].end < end ? fp->read[i].end : end) - 1);
 	return kdl_input_needs_file(fp->outer, why);
@@ -390,7 +382,7 @@ static int take_chunk(struct flat_pipe *fp, uint64_t off, uint8_t *data, size_t 
 static int pull(struct flat_pipe *fp)
 {
 	struct kdl_input *outer = fp->outer;
-	uint8_t h[RECORD_HEADER];
+	uint8_t h[FLAT_RECORD_HEADER];
 	uint8_t *data;
 	size_t k;
 	int got;
@@ -550,13 +542,13 @@ static void close_pipe(struct flat_pipe *fp)
 /* ---- the format ---- */
 
 /* makedumpfile_header: "makedumpfile" NUL-padded to 16 bytes, then a
- * big-endian type 1 (TYPE_FLAT_HEADER). */
+ * big-endian type 1 (FLAT_TYPE). */
 static bool flat_probe(const uint8_t *head, size_t n)
 {
-	static const uint8_t signature[SIGNATURE_LEN] = "makedumpfile";
+	static const uint8_t signature[FLAT_SIGNATURE_LEN] = FLAT_SIGNATURE;
 
-	return n >= F_TYPE + 8 && !memcmp(head + F_SIGNATURE, signature, sizeof(signature)) &&
-	       kdl_get64(head + F_TYPE, true) == TYPE_FLAT_HEADER;
+	return n >= FLAT_TYPE_OFF + 8 && !memcmp(head, signature, sizeof(signature)) &&
+	       kdl_get64(head + FLAT_TYPE_OFF, true) == FLAT_TYPE;
 }
 
 /* The file the records stand for, read by its format: what makedumpfile

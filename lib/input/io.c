@@ -52,13 +52,12 @@ int kdl_input_open(kdl_ctx *ctx, struct kdl_input *in, int fd, const char *name)
 
 int kdl_input_corrupt(struct kdl_input *in, uint64_t off, const char *fmt, ...)
 {
-	char what[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	kdl_errv(in->ctx, KDL_ERR_CORRUPT, fmt, ap);
 	va_end(ap);
-	return kdl_err(in->ctx, KDL_ERR_CORRUPT, "%s: at byte %" PRIu64 ": %s", in->name, off, what);
+	return kdl_err_prefix(in->ctx, "%s: at byte %" PRIu64, in->name, off);
 }
 
 int kdl_input_truncated(struct kdl_input *in, const char *what)

@@ -23,39 +23,11 @@
 #include <string.h>
 
 #include "input/input.h"
-
-/* struct disk_dump_header, the layout of 64-bit machines */
-enum {
-	HEADER_SIZE = 464,
-	H_SIGNATURE = 0, H_VERSION = 8, H_MACHINE = 272,
-	H_STATUS = 424, H_BLOCK_SIZE = 428, H_SUB_HDR_SIZE = 432,
-	H_BITMAP_BLOCKS = 436, H_MAX_MAPNR = 440,
-	UTS_FIELD = 65, /* each utsname string, with its NUL */
-	SIGNATURE_LEN = 8,
-};
-
-/* struct kdump_sub_header, 64-bit: each header_version adds fields */
-enum {
-	SUB_HEADER_SIZE = 104,
-	S_PHYS_BASE = 0, S_DUMP_LEVEL = 8,                 /* version 1 */
-	S_SPLIT = 12, S_START_PFN = 16, S_END_PFN = 24,    /* 2 */
-	S_OFFSET_VMCOREINFO = 32, S_SIZE_VMCOREINFO = 40,  /* 3 */
-	S_OFFSET_NOTE = 48, S_SIZE_NOTE = 56,              /* 4 */
-	                                                   /* 5: eraseinfo */
-	S_START_PFN_64 = 80, S_END_PFN_64 = 88, S_MAX_MAPNR_64 = 96, /* 6 */
-};
+#include "layout/kdump.h"
 
 /* The sub header's size in each version: what older ones wrote ends
  * where their notes begin. */
 static const uint32_t sub_header_size[] = {0, 16, 32, 48, 64, 80, 104};
-#define LAST_VERSION 6
-
-/* struct page_desc */
-enum { DESC_SIZE = 24, D_OFFSET = 0, D_SIZE = 8, D_FLAGS = 12 };
-
-/* makedumpfile ran out of room: pages it did not write have empty
- * descriptors */
-#define STATUS_INCOMPLETE 0x8
 
 /* Descriptors read from a file at a time. */
 #define DESC_BATCH 4096
@@ -71,8 +43,8 @@ struct page_ref {
 /* One file: the whole dump, or one part of a --split dump. */
 struct part {
 	struct kdl_input *in;
-	uint8_t header[HEADER_SIZE];
-	uint8_t sub[SUB_HEADER_SIZE]; /* zero past what the version has */
+	uint8_t header[KDUMP_HEADER_SIZE];
+	uint8_t sub[KDUMP_SUB_HEADER_SIZE]; /* zero past what the version has */
 	int32_t version;
 	uint32_t status;
 	uint64_t start, end;        /* the pages it holds */
@@ -146,15 +118,15 @@ static uint64_t s64(const struct part *p, const struct kdump_reader *r, unsigned
  * 2^8 to 2^10. */
 static int byte_order(struct kdump_reader *r, struct part *p)
 {
-	uint32_t le = kdl_get32(p->header + H_BLOCK_SIZE, false);
-	uint32_t be = kdl_get32(p->header + H_BLOCK_SIZE, true);
+	uint32_t le = kdl_get32(p->header + KH_BLOCK_SIZE, false);
+	uint32_t be = kdl_get32(p->header + KH_BLOCK_SIZE, true);
 
 	if (kdl_page_size_valid(le))
 		r->be = false;
 	else if (kdl_page_size_valid(be))
 		r->be = true;
 	else
-		return kdl_input_corrupt(p->in, H_BLOCK_SIZE, "block_size %" PRIu32 " (%" PRIu32 " in the other byte order) is not a page size: a power of two from 4096 to 262144",
+		return kdl_input_corrupt(p->in, KH_BLOCK_SIZE, "block_size %" PRIu32 " (%" PRIu32 " in the other byte order) is not a page size: a power of two from 4096 to 262144",
 		                         le, be);
 	r->page = r->be ? be : le;
 	for (r->shift = 0; (1u << r->shift) < r->page; r->shift++)
@@ -166,33 +138,33 @@ static int read_header(struct kdump_reader *r, struct part *p, bool first)
 {
 	struct kdl_input *in = p->in;
 
-	if (read_at(in, p->header, HEADER_SIZE, 0, "the header"))
+	if (read_at(in, p->header, KDUMP_HEADER_SIZE, 0, "the header"))
 		return -1;
-	if (memcmp(p->header, "KDUMP   ", SIGNATURE_LEN) &&
-	    memcmp(p->header, "DISKDUMP", SIGNATURE_LEN))
-		return kdl_input_corrupt(in, H_SIGNATURE, "no kdump signature (\"KDUMP   \" or \"DISKDUMP\")");
+	if (memcmp(p->header, "KDUMP   ", KDUMP_SIGNATURE_LEN) &&
+	    memcmp(p->header, "DISKDUMP", KDUMP_SIGNATURE_LEN))
+		return kdl_input_corrupt(in, KH_SIGNATURE, "no kdump signature (\"KDUMP   \" or \"DISKDUMP\")");
 	if (first && byte_order(r, p))
 		return -1;
-	p->version = (int32_t)h32(p, r, H_VERSION);
+	p->version = (int32_t)h32(p, r, KH_VERSION);
 	if (p->version < 0)
-		return kdl_input_corrupt(in, H_VERSION, "header_version %" PRId32, p->version);
-	p->status = h32(p, r, H_STATUS);
+		return kdl_input_corrupt(in, KH_VERSION, "header_version %" PRId32, p->version);
+	p->status = h32(p, r, KH_STATUS);
 	return 0;
 }
 
 /* The sub header, as much of it as the version has. */
 static int read_sub_header(struct kdump_reader *r, struct part *p)
 {
-	int32_t blocks = (int32_t)h32(p, r, H_SUB_HDR_SIZE);
-	int32_t version = p->version < LAST_VERSION ? p->version : LAST_VERSION;
+	int32_t blocks = (int32_t)h32(p, r, KH_SUB_HDR_SIZE);
+	int32_t version = p->version < KDUMP_HEADER_VERSION ? p->version : KDUMP_HEADER_VERSION;
 	uint32_t size = sub_header_size[version];
 
 	if (blocks < 0 || (uint32_t)blocks * (uint64_t)r->page < size)
-		return kdl_input_corrupt(p->in, H_SUB_HDR_SIZE, "sub_hdr_size %" PRId32 " leaves no room for the %" PRIu32 "-byte sub header of version %" PRId32,
+		return kdl_input_corrupt(p->in, KH_SUB_HDR_SIZE, "sub_hdr_size %" PRId32 " leaves no room for the %" PRIu32 "-byte sub header of version %" PRId32,
 		                         blocks, size, p->version);
 	p->sub_end = (1 + (uint64_t)blocks) * r->page;
 	if (past_end(p->in, 0, p->sub_end))
-		return kdl_input_corrupt(p->in, H_SUB_HDR_SIZE, "sub_hdr_size %" PRId32 " puts the sub header's blocks up to byte %" PRIu64 ", past the end of the file (%" PRIu64 " bytes)",
+		return kdl_input_corrupt(p->in, KH_SUB_HDR_SIZE, "sub_hdr_size %" PRId32 " puts the sub header's blocks up to byte %" PRIu64 ", past the end of the file (%" PRIu64 " bytes)",
 		                         blocks, p->sub_end, p->in->size);
 	return size ? read_at(p->in, p->sub, size, r->page, "the sub header") : 0;
 }
@@ -201,21 +173,21 @@ static int read_sub_header(struct kdump_reader *r, struct part *p)
  * of half the blocks, or (in files that have one) one of them all. */
 static int layout(struct kdump_reader *r, struct part *p)
 {
-	uint32_t blocks = h32(p, r, H_BITMAP_BLOCKS);
+	uint32_t blocks = h32(p, r, KH_BITMAP_BLOCKS);
 	uint64_t bits = (uint64_t)blocks * r->page * 8;
-	uint64_t max_mapnr = p->version >= 6 ? s64(p, r, S_MAX_MAPNR_64)
-	                                     : h32(p, r, H_MAX_MAPNR);
-	unsigned max_mapnr_at = p->version >= 6 ? r->page + S_MAX_MAPNR_64 : H_MAX_MAPNR;
+	uint64_t max_mapnr = p->version >= 6 ? s64(p, r, KS_MAX_MAPNR_64)
+	                                     : h32(p, r, KH_MAX_MAPNR);
+	unsigned max_mapnr_at = p->version >= 6 ? r->page + KS_MAX_MAPNR_64 : KH_MAX_MAPNR;
 
 	if (max_mapnr > (UINT64_MAX >> r->shift))
 		return kdl_input_corrupt(p->in, max_mapnr_at, "max_mapnr %" PRIu64 ": pages of %" PRIu32 " bytes that far go past the end of the address space",
 		                         max_mapnr, r->page);
 	if (max_mapnr > bits)
-		return kdl_input_corrupt(p->in, H_BITMAP_BLOCKS, "bitmap_blocks %" PRIu32 " holds %" PRIu64 " bits, fewer than max_mapnr %" PRIu64 " pages",
+		return kdl_input_corrupt(p->in, KH_BITMAP_BLOCKS, "bitmap_blocks %" PRIu32 " holds %" PRIu64 " bits, fewer than max_mapnr %" PRIu64 " pages",
 		                         blocks, bits, max_mapnr);
 	p->desc_off = p->sub_end + (uint64_t)blocks * r->page;
 	if (past_end(p->in, 0, p->desc_off))
-		return kdl_input_corrupt(p->in, H_BITMAP_BLOCKS, "bitmap_blocks %" PRIu32 " puts the bitmaps at bytes %" PRIu64 " to %" PRIu64 ", past the end of the file (%" PRIu64 " bytes)",
+		return kdl_input_corrupt(p->in, KH_BITMAP_BLOCKS, "bitmap_blocks %" PRIu32 " puts the bitmaps at bytes %" PRIu64 " to %" PRIu64 ", past the end of the file (%" PRIu64 " bytes)",
 		                         blocks, p->sub_end, p->desc_off, p->in->size);
 	if (max_mapnr <= (uint64_t)(blocks / 2) * r->page * 8) {
 		p->exist_off = p->sub_end;
@@ -224,8 +196,8 @@ static int layout(struct kdump_reader *r, struct part *p)
 		p->dumped_off = p->sub_end;
 	p->start = 0;
 	p->end = max_mapnr;
-	if (p->version >= 2 && kdl_get32(p->sub + S_SPLIT, r->be)) {
-		unsigned at = p->version >= 6 ? S_START_PFN_64 : S_START_PFN;
+	if (p->version >= 2 && kdl_get32(p->sub + KS_SPLIT, r->be)) {
+		unsigned at = p->version >= 6 ? KS_START_PFN_64 : KS_START_PFN;
 
 		p->start = s64(p, r, at);
 		p->end = s64(p, r, at + 8);
@@ -272,10 +244,10 @@ static const uint8_t *find_note(const uint8_t *notes, size_t len, bool be,
 static int find_arch(struct kdump_reader *r, const struct part *p,
                      const uint8_t *notes, size_t len, const struct kdl_arch **arch)
 {
-	char machine[UTS_FIELD + 1] = {0};
+	char machine[KDUMP_UTS_FIELD + 1] = {0};
 	char *names;
 
-	memcpy(machine, p->header + H_MACHINE, UTS_FIELD);
+	memcpy(machine, p->header + KH_MACHINE, KDUMP_UTS_FIELD);
 	*arch = NULL;
 	if (!machine[0]) {
 		size_t size;
@@ -288,12 +260,12 @@ static int find_arch(struct kdump_reader *r, const struct part *p,
 	if (!*arch) {
 		names = kdl_names(&kdl_arches);
 		kdl_err(r->ctx, KDL_ERR_UNSUPPORTED, "%s: at byte %d: machine '%s' is not an architecture that can be read (known: %s)",
-		        p->in->name, H_MACHINE, machine, names ? names : "?");
+		        p->in->name, KH_MACHINE, machine, names ? names : "?");
 		free(names);
 		return -1;
 	}
 	if ((*arch)->big_endian != r->be)
-		return kdl_input_corrupt(p->in, H_MACHINE, "machine %s is %s-endian, and the header is not",
+		return kdl_input_corrupt(p->in, KH_MACHINE, "machine %s is %s-endian, and the header is not",
 		                         machine, r->be ? "little" : "big");
 	return 0;
 }
@@ -303,7 +275,7 @@ static int find_arch(struct kdump_reader *r, const struct part *p,
 static void check_phys_base(struct kdump_reader *r, const struct part *p,
                             const char *vmcoreinfo, size_t len)
 {
-	uint64_t phys_base = s64(p, r, S_PHYS_BASE);
+	uint64_t phys_base = s64(p, r, KS_PHYS_BASE);
 	size_t vlen = 0;
 	const char *v = vmcoreinfo ? kdl_vmcoreinfo_get(vmcoreinfo, len, "NUMBER(phys_base)", &vlen) : NULL;
 	char value[32] = "none";
@@ -315,12 +287,12 @@ static void check_phys_base(struct kdump_reader *r, const struct part *p,
 	} else if (!phys_base)
 		return;
 	kdl_warn(r->ctx, "%s: at byte %" PRIu32 ": phys_base 0x%" PRIx64 " is not the VMCOREINFO's NUMBER(phys_base) (%s), which alone a dump written from the stream has",
-	         p->in->name, r->page + S_PHYS_BASE, phys_base, value);
+	         p->in->name, r->page + KS_PHYS_BASE, phys_base, value);
 }
 
 static int describe(struct kdump_reader *r, struct part *p)
 {
-	uint64_t off = s64(p, r, S_OFFSET_NOTE), len = s64(p, r, S_SIZE_NOTE);
+	uint64_t off = s64(p, r, KS_OFFSET_NOTE), len = s64(p, r, KS_SIZE_NOTE);
 	const struct kdl_arch *arch;
 	uint8_t *notes = NULL;
 	int ret = -1;
@@ -329,7 +301,7 @@ static int describe(struct kdump_reader *r, struct part *p)
 		off = 0;
 		len = 0;
 	} else if (off < r->page || off > p->sub_end || len > p->sub_end - off)
-		return kdl_input_corrupt(p->in, r->page + S_OFFSET_NOTE, "notes at byte %" PRIu64 " of %" PRIu64 " bytes, outside the sub header's blocks (bytes %" PRIu32 " to %" PRIu64 ")",
+		return kdl_input_corrupt(p->in, r->page + KS_OFFSET_NOTE, "notes at byte %" PRIu64 " of %" PRIu64 " bytes, outside the sub header's blocks (bytes %" PRIu32 " to %" PRIu64 ")",
 		                         off, len, r->page, p->sub_end);
 	if (len && !(notes = kdl_input_fetch(p->in, off, len, "the notes")))
 		return -1;
@@ -338,10 +310,10 @@ static int describe(struct kdump_reader *r, struct part *p)
 	kdl_unpack_page_size(r->u, r->page);
 	if (arch && kdl_unpack_arch(r->u, arch))
 		goto out;
-	if (p->version == 3 && s64(p, r, S_SIZE_VMCOREINFO)) {
+	if (p->version == 3 && s64(p, r, KS_SIZE_VMCOREINFO)) {
 		/* before version 4 the vmcoreinfo is the only note */
-		uint64_t vlen = s64(p, r, S_SIZE_VMCOREINFO);
-		uint8_t *text = kdl_input_fetch(p->in, s64(p, r, S_OFFSET_VMCOREINFO), vlen,
+		uint64_t vlen = s64(p, r, KS_SIZE_VMCOREINFO);
+		uint8_t *text = kdl_input_fetch(p->in, s64(p, r, KS_OFFSET_VMCOREINFO), vlen,
 		                                "the vmcoreinfo");
 
 		if (!text)
@@ -390,12 +362,12 @@ static int check_parts(struct kdump_reader *r)
 	for (size_t i = 1; i < r->nparts; i++) {
 		struct part *p = &r->parts[i], *prev = &r->parts[i - 1];
 
-		for (unsigned k = 0; k < HEADER_SIZE; k++)
-			if (k / 4 != H_STATUS / 4 && p->header[k] != first->header[k])
+		for (unsigned k = 0; k < KDUMP_HEADER_SIZE; k++)
+			if (k / 4 != KH_STATUS / 4 && p->header[k] != first->header[k])
 				return kdl_err(r->ctx, KDL_ERR_INVALID, "%s and %s are not parts of one dump: their headers differ at byte %u",
 				               first->in->name, p->in->name, k);
-		if (memcmp(p->sub, first->sub, S_SPLIT) ||
-		    memcmp(p->sub + S_MAX_MAPNR_64, first->sub + S_MAX_MAPNR_64, 8))
+		if (memcmp(p->sub, first->sub, KS_SPLIT) ||
+		    memcmp(p->sub + KS_MAX_MAPNR_64, first->sub + KS_MAX_MAPNR_64, 8))
 			return kdl_err(r->ctx, KDL_ERR_INVALID, "%s and %s are not parts of one dump: their sub headers differ in phys_base, dump_level or max_mapnr_64",
 			               first->in->name, p->in->name);
 		if (p->start < prev->end)
@@ -522,18 +494,18 @@ static int read_refs(struct kdump_reader *r)
 	}
 	for (size_t i = 0; i < r->nrefs; i += p->descs_fill) {
 		p->descs_fill = r->nrefs - i < DESC_BATCH ? r->nrefs - i : DESC_BATCH;
-		if (read_at(p->in, p->descs, p->descs_fill * DESC_SIZE,
-		            p->desc_off + i * DESC_SIZE, "the page descriptors"))
+		if (read_at(p->in, p->descs, p->descs_fill * KDUMP_DESC_SIZE,
+		            p->desc_off + i * KDUMP_DESC_SIZE, "the page descriptors"))
 			return -1;
 		for (size_t k = 0; k < p->descs_fill; k++) {
-			const uint8_t *d = p->descs + k * DESC_SIZE;
+			const uint8_t *d = p->descs + k * KDUMP_DESC_SIZE;
 
-			r->refs[i + k].off = kdl_get64(d + D_OFFSET, r->be);
-			r->refs[i + k].size = kdl_get32(d + D_SIZE, r->be);
-			r->refs[i + k].flags = kdl_get32(d + D_FLAGS, r->be);
+			r->refs[i + k].off = kdl_get64(d + PD_OFFSET, r->be);
+			r->refs[i + k].size = kdl_get32(d + PD_SIZE, r->be);
+			r->refs[i + k].flags = kdl_get32(d + PD_FLAGS, r->be);
 		}
 	}
-	r->data_off = p->desc_off + r->nrefs * DESC_SIZE;
+	r->data_off = p->desc_off + r->nrefs * KDUMP_DESC_SIZE;
 	return 0;
 }
 
@@ -622,24 +594,24 @@ static int next_ref(struct kdump_reader *r, struct part *p, uint64_t pfn,
 
 	if (r->in_order) {
 		*ref = r->refs[r->refs_next];
-		*at = p->desc_off + r->refs_next++ * DESC_SIZE;
+		*at = p->desc_off + r->refs_next++ * KDUMP_DESC_SIZE;
 		return 0;
 	}
 	if (p->descs_next == p->descs_fill) {
 		size_t k = n < DESC_BATCH ? (size_t)n : DESC_BATCH;
 
-		if (read_at(p->in, p->descs, k * DESC_SIZE,
-		            p->desc_off + p->descs_taken * DESC_SIZE, "the page descriptors"))
+		if (read_at(p->in, p->descs, k * KDUMP_DESC_SIZE,
+		            p->desc_off + p->descs_taken * KDUMP_DESC_SIZE, "the page descriptors"))
 			return -1;
 		p->descs_fill = k;
 		p->descs_next = 0;
 	}
-	d = p->descs + p->descs_next++ * DESC_SIZE;
-	*at = p->desc_off + p->descs_taken++ * DESC_SIZE;
+	d = p->descs + p->descs_next++ * KDUMP_DESC_SIZE;
+	*at = p->desc_off + p->descs_taken++ * KDUMP_DESC_SIZE;
 	ref->pfn = pfn;
-	ref->off = kdl_get64(d + D_OFFSET, r->be);
-	ref->size = kdl_get32(d + D_SIZE, r->be);
-	ref->flags = kdl_get32(d + D_FLAGS, r->be);
+	ref->off = kdl_get64(d + PD_OFFSET, r->be);
+	ref->size = kdl_get32(d + PD_SIZE, r->be);
+	ref->flags = kdl_get32(d + PD_FLAGS, r->be);
 	return 0;
 }
 
@@ -734,11 +706,11 @@ static int open_part(struct kdump_reader *r, struct part *p, struct kdl_input *i
 	p->block_no = UINT64_MAX;
 	if (read_header(r, p, first) || read_sub_header(r, p) || layout(r, p))
 		return -1;
-	if (p->status & STATUS_INCOMPLETE)
+	if (p->status & KDUMP_STATUS_INCOMPLETE)
 		kdl_warn(r->ctx, "%s: the dump is incomplete (makedumpfile ran out of room): the pages it did not write are lost",
 		         in->name);
 	p->block = kdl_alloc(r->ctx, r->page);
-	p->descs = kdl_alloc(r->ctx, (size_t)DESC_BATCH * DESC_SIZE);
+	p->descs = kdl_alloc(r->ctx, (size_t)DESC_BATCH * KDUMP_DESC_SIZE);
 	return p->block && p->descs ? 0 : -1;
 }
 
@@ -769,7 +741,7 @@ static int kdump_unpack(struct kdl_unpacker *u, struct kdl_input *ins, size_t n)
 		}
 		if (open_part(&r, &r.parts[i], &ins[i], i == 0))
 			goto out;
-		if (r.parts[i].version < 2 || !kdl_get32(r.parts[i].sub + S_SPLIT, r.be)) {
+		if (r.parts[i].version < 2 || !kdl_get32(r.parts[i].sub + KS_SPLIT, r.be)) {
 			if (n > 1) {
 				kdl_err(r.ctx, KDL_ERR_INVALID, "%s is a whole dump, not a part of a makedumpfile --split dump: it is read alone",
 				        ins[i].name);

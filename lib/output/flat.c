@@ -3,29 +3,25 @@
  * marker.  makedumpfile -R puts each record at its offset. */
 #include <string.h>
 
+#include "layout/flat.h"
 #include "output/output.h"
-
-#define FLAT_HEADER_SIZE 4096
-#define FLAT_SIGNATURE "makedumpfile"
-#define FLAT_TYPE_OFF 16
-#define FLAT_VERSION_OFF 24
 
 int kdl_flat_header(kdl_ctx *ctx, int fd, const char *name)
 {
 	uint8_t h[FLAT_HEADER_SIZE] = FLAT_SIGNATURE;
 
-	kdl_put64(h + FLAT_TYPE_OFF, 1, true);
-	kdl_put64(h + FLAT_VERSION_OFF, 1, true);
+	kdl_put64(h + FLAT_TYPE_OFF, FLAT_TYPE, true);
+	kdl_put64(h + FLAT_VERSION_OFF, FLAT_VERSION, true);
 	return kdl_write_all(ctx, fd, name, h, sizeof(h));
 }
 
 int kdl_flat_record(kdl_ctx *ctx, int fd, const char *name, const void *buf,
                     size_t n, uint64_t off)
 {
-	uint8_t h[16];
+	uint8_t h[FLAT_RECORD_HEADER];
 
-	kdl_put64(h, off, true);
-	kdl_put64(h + 8, n, true);
+	kdl_put64(h + FLAT_R_OFFSET, off, true);
+	kdl_put64(h + FLAT_R_SIZE, n, true);
 	if (kdl_write_all(ctx, fd, name, h, sizeof(h)))
 		return -1;
 	return kdl_write_all(ctx, fd, name, buf, n);
