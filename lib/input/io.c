@@ -188,22 +188,28 @@ uint8_t *kdl_input_fetch(struct kdl_input *in, uint64_t off, uint64_t n,
                          const char *what)
 {
 	uint8_t *buf = NULL, *grown;
-	uint64_t done = 0;
+	uint64_t done = 0, cap = 0;
 
 	if (in->size != KDL_LENGTH_UNKNOWN && (off > in->size || n > in->size - off)) {
 		kdl_input_truncated(in, what);
 		return NULL;
 	}
-	/* a chunk at a time, so that memory follows the bytes that came */
+	/* a chunk at a time, room doubling, so that memory follows the
+	 * bytes that came */
 	do {
 		size_t k = n - done < KDL_CHUNK ? (size_t)(n - done) : KDL_CHUNK;
 
-		grown = realloc(buf, (size_t)done + k + 1);
-		if (!grown) {
-			kdl_err(in->ctx, KDL_ERR_NOMEM, "out of memory");
-			goto fail;
+		if (done + k + 1 > cap) {
+			cap = cap ? cap * 2 : KDL_CHUNK;
+			if (cap > n + 1)
+				cap = n + 1;
+			grown = realloc(buf, (size_t)cap);
+			if (!grown) {
+				kdl_err(in->ctx, KDL_ERR_NOMEM, "out of memory");
+				goto fail;
+			}
+			buf = grown;
 		}
-		buf = grown;
 		if (k && kdl_input_read_at(in, buf + done, k, off + done, what))
 			goto fail;
 		done += k;

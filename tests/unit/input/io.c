@@ -194,6 +194,56 @@ out:
 	free(data);
 }
 
+/* At an offset: any on a file, forward on a pipe; a whole range in a
+ * buffer of its own, which a size beyond the file's cannot make; up to
+ * n bytes, fewer at the end. */
+static void test_read_at_fetch_upto(void)
+{
+	size_t n = 3 * KDL_CHUNK + 10;
+	uint8_t *data = pattern(n), buf[64], *got;
+	struct kdl_input in, piped;
+	struct feeder f;
+	int fd = data ? file_of("fetch", data, n) : -1, pfd;
+
+	if (!CHECK(fd >= 0) || !CHECK_EQ(kdl_input_open(ctx, &in, fd, "fetch"), 0))
+		goto out;
+	CHECK_EQ(kdl_input_read_at(&in, buf, 8, n - 8, "x"), 0);
+	CHECK_MEM(buf, data + n - 8, 8);
+	CHECK_EQ(kdl_input_read_at(&in, buf, 8, 0, "x"), 0);
+	CHECK_MEM(buf, data, 8);
+	got = kdl_input_fetch(&in, 5, n - 5, "the bitmaps");
+	CHECK(got && !memcmp(got, data + 5, n - 5) && got[n - 5] == 0);
+	free(got);
+	CHECK(kdl_input_fetch(&in, 5, n, "the bitmaps") == NULL);
+	CHECK_STR(kdl_ctx_error(ctx), "fetch: truncated: it ends at byte 3145738, inside the bitmaps");
+	CHECK(kdl_input_fetch(&in, UINT64_MAX, 1, "x") == NULL);
+	in.pos = n - 4;
+	CHECK_EQ(kdl_input_read_upto(&in, buf, 64), 4);
+	CHECK_MEM(buf, data + n - 4, 4);
+	CHECK_EQ(kdl_input_read_upto(&in, buf, 64), 0);
+	close(fd);
+
+	pfd = pipe_of(&f, data, n);
+	if (!CHECK(pfd >= 0) || !CHECK_EQ(kdl_input_open(ctx, &piped, pfd, "stdin"), 0))
+		goto out;
+	CHECK_EQ(kdl_input_read_at(&piped, buf, 8, 100, "x"), 0);
+	CHECK_MEM(buf, data + 100, 8);
+	got = kdl_input_fetch(&piped, 108, 2 * KDL_CHUNK, "x");
+	CHECK(got && !memcmp(got, data + 108, 2 * KDL_CHUNK));
+	free(got);
+	CHECK_EQ(kdl_input_read_at(&piped, buf, 8, 0, "x"), -1);
+	CHECK_EQ(kdl_ctx_status(ctx), KDL_ERR_UNSUPPORTED);
+	/* a pipe's size is unknown: what it holds bounds the buffer */
+	got = kdl_input_fetch(&piped, piped.pos, UINT64_MAX / 2, "the descriptors");
+	CHECK(got == NULL);
+	CHECK_STR(kdl_ctx_error(ctx), "stdin: truncated: it ends at byte 3145738, inside the descriptors");
+	CHECK_EQ(kdl_input_read_upto(&piped, buf, 64), 0);
+	pthread_join(f.thread, NULL);
+	close(pfd);
+out:
+	free(data);
+}
+
 static void test_messages(void)
 {
 	struct kdl_input in;
@@ -218,6 +268,7 @@ int main(void)
 	test_pipe();
 	test_short();
 	test_source();
+	test_read_at_fetch_upto();
 	test_messages();
 	kdl_ctx_free(ctx);
 	return check_done("input/io");
