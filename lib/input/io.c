@@ -201,6 +201,8 @@ uint8_t *kdl_input_fetch(struct kdl_input *in, uint64_t off, uint64_t n,
 
 		if (done + k + 1 > cap) {
 			cap = cap ? cap * 2 : KDL_CHUNK;
+			if (cap < done + k + 1)
+				cap = done + k + 1;
 			if (cap > n + 1)
 				cap = n + 1;
 			grown = realloc(buf, (size_t)cap);
