@@ -289,6 +289,19 @@ static void print_note(struct cat *c, const struct kdl_record *hdr)
 	line_end(c);
 }
 
+static void print_alias(struct cat *c, const struct kdl_record *hdr)
+{
+	struct kdl_rec_alias rec;
+
+	if (kdl_rec_get_alias(c->r, hdr, &rec))
+		failed(c);
+	line_begin(c, "alias");
+	field_addr(c, " phys %s", "phys", rec.phys);
+	field_addr(c, " virt %s", "virt", rec.virt);
+	field_hex(c, " length %s", "length", rec.length);
+	line_end(c);
+}
+
 static void print_meta(struct cat *c, const struct kdl_record *hdr)
 {
 	struct kdl_rec_meta rec;
@@ -498,7 +511,7 @@ static void segment_end(struct cat *c, const struct kdl_record *hdr)
 static const char *const type_names[] = {
 	[KDL_REC_ARCH] = "ARCH", [KDL_REC_VMCOREINFO] = "VMCOREINFO",
 	[KDL_REC_NOTE] = "NOTE", [KDL_REC_PRSTATUS] = "PRSTATUS",
-	[KDL_REC_META] = "META", [KDL_REC_SEGMENT] = "SEGMENT",
+	[KDL_REC_META] = "META", [KDL_REC_ALIAS] = "ALIAS", [KDL_REC_SEGMENT] = "SEGMENT",
 	[KDL_REC_DATA] = "DATA", [KDL_REC_ZERO] = "ZERO",
 	[KDL_REC_SEGMENT_END] = "SEGMENT_END",
 };
@@ -535,6 +548,7 @@ static void print_record(struct cat *c, const struct kdl_record *hdr)
 	case KDL_REC_NOTE: print_note(c, hdr); break;
 	case KDL_REC_PRSTATUS: print_cpu(c, hdr); break;
 	case KDL_REC_META: print_meta(c, hdr); break;
+	case KDL_REC_ALIAS: print_alias(c, hdr); break;
 	case KDL_REC_SEGMENT: segment_begin(c, hdr); break;
 	case KDL_REC_DATA: segment_data(c, hdr); break;
 	case KDL_REC_ZERO: segment_zero(c, hdr); break;

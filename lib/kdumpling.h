@@ -140,6 +140,8 @@ int kdl_prstatus_check(kdl_ctx *ctx, const char *arch,
 int kdl_note_check(kdl_ctx *ctx, const char *name, uint32_t type, size_t len);
 /* A segment is not empty and ends within the address space. */
 int kdl_segment_check(kdl_ctx *ctx, uint64_t phys, uint64_t size);
+/* An alias is not empty and ends within both address spaces. */
+int kdl_alias_check(kdl_ctx *ctx, uint64_t phys, uint64_t virt, uint64_t size);
 /* Two segments do not share a byte. */
 int kdl_segment_check_overlap(kdl_ctx *ctx, const struct kdl_segment_info *a,
                               const struct kdl_segment_info *b);
@@ -194,6 +196,12 @@ int kdl_dump_set_vendor(kdl_dump *dump, const char *vendor);
 int kdl_dump_add_metadata(kdl_dump *dump, const char *key, const char *value);
 int kdl_dump_add_annotation(kdl_dump *dump, const char *key,
                             const char *value);
+/* The memory at phys, which segments hold, is mapped at virt too: an ELF
+ * dump gets a PT_LOAD for it over the same bytes, as /proc/vmcore has for
+ * the kernel's text, which drgn needs to find the page tables; formats
+ * without virtual addresses leave it out. */
+int kdl_dump_add_alias(kdl_dump *dump, uint64_t phys, uint64_t virt,
+                       uint64_t length);
 
 /* Note types of kdumpling's own notes.  Not 1 and 2: crash and gdb read
  * every note of type 1 as NT_PRSTATUS and of type 2 as NT_FPREGSET,
@@ -298,6 +306,7 @@ enum {
 	KDL_REC_NOTE = 0x04,
 	KDL_REC_PRSTATUS = 0x05,
 	KDL_REC_META = 0x06,
+	KDL_REC_ALIAS = 0x07,
 	KDL_REC_SEGMENT = 0x10,
 	KDL_REC_DATA = 0x11,
 	KDL_REC_ZERO = 0x12,
@@ -384,6 +393,9 @@ struct kdl_rec_zero {
 struct kdl_rec_segment_end {
 	uint64_t length;
 };
+struct kdl_rec_alias {
+	uint64_t phys, virt, length;
+};
 
 int kdl_rec_put_arch(kdl_writer *w, const struct kdl_rec_arch *rec);
 int kdl_rec_get_arch(kdl_reader *r, const struct kdl_record *hdr,
@@ -411,6 +423,11 @@ int kdl_rec_begin_data(kdl_writer *w, uint64_t n);
 int kdl_rec_put_zero(kdl_writer *w, const struct kdl_rec_zero *rec);
 int kdl_rec_get_zero(kdl_reader *r, const struct kdl_record *hdr,
                      struct kdl_rec_zero *rec);
+/* ALIAS: memory that segments hold, mapped at another virtual address
+ * too (the kernel's text of /proc/vmcore and /proc/kcore); not critical. */
+int kdl_rec_put_alias(kdl_writer *w, const struct kdl_rec_alias *rec);
+int kdl_rec_get_alias(kdl_reader *r, const struct kdl_record *hdr,
+                      struct kdl_rec_alias *rec);
 int kdl_rec_put_segment_end(kdl_writer *w,
                             const struct kdl_rec_segment_end *rec);
 int kdl_rec_get_segment_end(kdl_reader *r, const struct kdl_record *hdr,

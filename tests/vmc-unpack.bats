@@ -196,17 +196,24 @@ unpacks_to_nothing() { # FILE MESSAGE [VMC-UNPACK OPTION]...
 	run bash -c 'vmc-unpack vmcore 2>&1 >stream'
 	assert_success
 	assert_output "vmc-unpack: warning: vmcore: PT_LOAD 1 (phys 0x1000000-0x11fffff, virt 0xffffffff81000000) is the same memory as PT_LOAD 3: folded"
+	run vmc-cat <stream
+	assert_line "alias phys 0x1000000 virt 0xffffffff81000000 length 0x200000"
 	vmc-pack -o out.elf <stream
 	SOURCE_DATE_EPOCH=1700000000 vmc-pack --format kdump -o out.kdump <stream
 	SOURCE_DATE_EPOCH=1700000000 vmc-pack --format kdump --compress zstd --dump-level 0 -o out.zstd <stream
 	run same_to_libkdumpfile vmcore out.elf out.kdump out.zstd
 	assert_success
 	assert_output "3 ranges, 2 CPUs"
-	# one PT_LOAD per RAM range, the text folded
+	# one PT_LOAD per RAM range, the text folded, and the text's mapping
+	# kept as a PT_LOAD over the direct map's bytes, which drgn needs
 	run eu-readelf -l out.elf
 	assert_line --regexp '^  LOAD +0x[0-9a-f]+ 0xffff888000001000 0x0000000000001000 0x09e400 0x09e400 RWE 0x0$'
 	assert_line --regexp '^  LOAD +0x[0-9a-f]+ 0xffff888000100000 0x0000000000100000 0x1f00123 0x1f00123 RWE 0x0$'
-	[ "$(grep -c '^  LOAD' <<<"$output")" -eq 2 ]
+	assert_line --regexp '^  LOAD +0x[0-9a-f]+ 0xffffffff81000000 0x0000000001000000 0x200000 0x200000 RWE 0x0$'
+	[ "$(grep -c '^  LOAD' <<<"$output")" -eq 3 ]
+	text=$(awk '$3 == "0xffffffff81000000" { print $2 }' <<<"$output")
+	ram=$(awk '$3 == "0xffff888000100000" { print $2 }' <<<"$output")
+	[ -n "$ram" ] && [ $((text)) -eq $((ram + 0x1000000 - 0x100000)) ]
 	run crash --osrelease out.elf
 	assert_success
 	assert_output 6.1.0

@@ -56,8 +56,9 @@ static int elf_segment_begin(struct kdl_job *job)
 	struct placed *p;
 
 	if (!priv->laid_out) {
-		/* the segments known now, this one among them */
-		size_t nsegs = job->dump->nsegs ? job->dump->nsegs : 1, notes_len;
+		/* the segments and aliases known now, this one among them */
+		size_t nsegs = (job->dump->nsegs ? job->dump->nsegs : 1) + job->dump->naliases;
+		size_t notes_len;
 		uint64_t note_off;
 
 		if (kdl_dump_notes_size(job->dump, &notes_len))
@@ -192,11 +193,81 @@ static void put_phdr(uint8_t *p, bool be, uint32_t type, uint32_t flags,
 	kdl_put64(p + P_ALIGN, 0, be); /* crash takes 0 as a vmcore */
 }
 
+/* The segment of a frozen dump that holds phys (one does: the dump
+ * checked its aliases). */
+static size_t segment_of(const kdl_dump *dump, uint64_t phys)
+{
+	size_t lo = 0, hi = dump->nsegs;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (dump->segs[mid].phys <= phys)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* An alias is a PT_LOAD per segment it falls in, each over that
+ * segment's bytes; put gets each, and the count comes back. */
+static uint64_t alias_pieces(const kdl_dump *dump, const struct kdl_alias *a,
+                             void (*put)(void *arg, size_t seg, uint64_t phys,
+                                         uint64_t virt, uint64_t len),
+                             void *arg)
+{
+	uint64_t at = a->phys, last = a->phys + (a->len - 1), count = 0;
+
+	for (;;) {
+		size_t k = segment_of(dump, at);
+		const struct kdl_seg *g = &dump->segs[k];
+		uint64_t g_last = g->phys + (g->len - 1), end = g_last < last ? g_last : last;
+
+		if (put)
+			put(arg, k, at, a->virt + (at - a->phys), end - at + 1);
+		count++;
+		if (end == last)
+			return count;
+		at = end + 1;
+	}
+}
+
+/* Program headers: the PT_NOTE, the aliases (where /proc/vmcore has the
+ * kernel's text: first), the segments. */
+static uint64_t program_headers(const kdl_dump *dump)
+{
+	uint64_t n = 1 + (uint64_t)dump->nsegs;
+
+	for (size_t i = 0; i < dump->naliases; i++)
+		n += alias_pieces(dump, &dump->aliases[i], NULL, NULL);
+	return n;
+}
+
+struct header_writer {
+	const struct kdl_job *job;
+	uint8_t *ph; /* the next program header */
+	bool be;
+};
+
+/* A segment's bytes, or an alias's piece of them, at their offset. */
+static void put_load(void *arg, size_t seg, uint64_t phys, uint64_t virt,
+                     uint64_t len)
+{
+	struct header_writer *hw = arg;
+	const struct elf_priv *priv = hw->job->priv;
+	const struct kdl_seg *s = &hw->job->dump->segs[seg];
+	uint64_t off = priv->data_start + priv->placed[seg].off + s->phys % priv->page +
+	               (phys - s->phys);
+
+	put_phdr(hw->ph, hw->be, PT_LOAD, PF_RWX, off, virt, phys, len);
+	hw->ph += PHDR_SIZE;
+}
+
 /* Everything before the first segment's data: headers, notes, padding. */
 static void put_prefix(uint8_t *p, const struct kdl_job *job, uint64_t phnum,
                        uint64_t note_off)
 {
-	const struct elf_priv *priv = job->priv;
 	const kdl_dump *dump = job->dump;
 	const struct kdl_notes *notes = kdl_dump_notes(dump);
 	const struct kdl_arch *arch = kdl_dump_arch(dump);
@@ -218,15 +289,13 @@ static void put_prefix(uint8_t *p, const struct kdl_job *job, uint64_t phnum,
 	kdl_put16(p + E_SHENTSIZE, xnum ? SHDR_SIZE : 0, be);
 	kdl_put16(p + E_SHNUM, xnum ? 1 : 0, be);
 
-	put_phdr(ph, be, PT_NOTE, 0, note_off, 0, 0, notes->len);
-	for (size_t i = 0; i < dump->nsegs; i++) {
-		const struct kdl_seg *s = &dump->segs[i];
-		const struct placed *pl = &priv->placed[i];
+	struct header_writer hw = {job, ph + PHDR_SIZE, be};
 
-		put_phdr(ph + PHDR_SIZE * (i + 1), be, PT_LOAD, PF_RWX,
-		         priv->data_start + pl->off + s->phys % priv->page, s->virt,
-		         s->phys, s->len);
-	}
+	put_phdr(ph, be, PT_NOTE, 0, note_off, 0, 0, notes->len);
+	for (size_t i = 0; i < dump->naliases; i++)
+		alias_pieces(dump, &dump->aliases[i], put_load, &hw);
+	for (size_t i = 0; i < dump->nsegs; i++)
+		put_load(&hw, i, dump->segs[i].phys, dump->segs[i].virt, dump->segs[i].len);
 	if (xnum) {
 		uint8_t *sh = ph + PHDR_SIZE * phnum;
 
@@ -248,13 +317,14 @@ static int elf_finish(struct kdl_job *job)
 	struct elf_priv *priv = job->priv;
 	kdl_dump *dump = job->dump;
 	struct kdl_out *out = job->out;
-	uint64_t phnum = 1 + (uint64_t)dump->nsegs, note_off, start;
+	uint64_t phnum = program_headers(dump), note_off, start;
 	uint32_t page = kdl_dump_page_size(dump);
 	uint8_t *prefix;
 	int ret;
 
 	if (phnum > UINT32_MAX)
-		return kdl_err(job->ctx, KDL_ERR_UNSUPPORTED, "too many segments for ELF: %zu", dump->nsegs);
+		return kdl_err(job->ctx, KDL_ERR_UNSUPPORTED, "too many segments for ELF: %zu%s",
+		               dump->nsegs, dump->naliases ? ", and their aliases" : "");
 	/* in the dump's order, physical, as the program headers have them */
 	if (priv->nplaced)
 		qsort(priv->placed, priv->nplaced, sizeof(*priv->placed), by_phys);
@@ -285,7 +355,7 @@ static int elf_estimate(struct kdl_job *job, uint64_t *size)
 	uint32_t page = kdl_dump_page_size(dump);
 	uint64_t note_off;
 
-	*size = data_start(1 + (uint64_t)dump->nsegs, kdl_dump_notes(dump)->len,
+	*size = data_start(program_headers(dump), kdl_dump_notes(dump)->len,
 	                   page, &note_off);
 	for (size_t i = 0; i < dump->nsegs; i++)
 		*size += slot_size(dump->segs[i].phys, dump->segs[i].len, page);

@@ -73,6 +73,10 @@ struct elf {
 	size_t npieces, pieces_cap;
 	uint8_t *cmp[2]; /* for comparing folded bytes */
 	size_t folded;   /* PT_LOADs folded into others */
+	/* what folded loads mapped, as another mapping of the memory
+	 * that is kept: drgn reads the kernel through its text's */
+	struct kdl_alias *aliases;
+	size_t naliases, aliases_cap;
 };
 
 static uint64_t last_byte(const struct load *l)
@@ -400,6 +404,20 @@ static void warn_folds(struct elf *e, const struct load *l, const struct fold *f
 		         e->in->name, desc, folds[i].keeper->index, folds[i].first, folds[i].last);
 }
 
+/* l's addresses first to last, whose bytes keeper keeps: unless the
+ * keeper maps them at the same virtual address. */
+static int keep_mapping(struct elf *e, const struct load *l, const struct load *keeper,
+                        uint64_t first, uint64_t last)
+{
+	if (keeper->vaddr - keeper->paddr == l->vaddr - l->paddr)
+		return 0;
+	if (kdl_grow(e->ctx, &e->aliases, &e->aliases_cap, e->naliases, sizeof(*e->aliases)))
+		return -1;
+	e->aliases[e->naliases++] = (struct kdl_alias){first, l->vaddr + (first - l->paddr),
+	                                               last - first + 1};
+	return 0;
+}
+
 static int note_fold(struct elf *e, struct fold **folds, size_t *n, size_t *cap,
                      const struct load *keeper, uint64_t first, uint64_t last)
 {
@@ -442,7 +460,8 @@ static int fold_cluster(struct elf *e, const struct load **cluster, size_t n)
 			first = p->phys > l->paddr ? p->phys : l->paddr;
 			end = p_last < last ? p_last : last;
 			if (note_fold(e, &folds, &nfolds, &folds_cap, p->load, first, end) ||
-			    same_bytes(e, l, p->load, first, end))
+			    same_bytes(e, l, p->load, first, end) ||
+			    keep_mapping(e, l, p->load, first, end))
 				goto out;
 			/* kept is in physical order: what lies before this piece
 			 * is l's own */
@@ -608,6 +627,33 @@ static bool elf_probe(const uint8_t *head, size_t n)
 	       kdl_get16(head + E_TYPE, head[EI_DATA] == ELFDATA2MSB) == ET_CORE;
 }
 
+static int alias_by_phys(const void *a, const void *b)
+{
+	const struct kdl_alias *x = a, *y = b;
+
+	return (x->phys > y->phys) - (x->phys < y->phys);
+}
+
+/* The mappings of folded loads, those that go on one from the other
+ * (QEMU's paging dumps map page after page) as one. */
+static int tell_aliases(struct elf *e)
+{
+	struct kdl_alias *a = e->aliases;
+	size_t n = 0;
+
+	if (e->naliases)
+		qsort(a, e->naliases, sizeof(*a), alias_by_phys);
+	for (size_t i = 1; i < e->naliases; i++)
+		if (a[n].phys + a[n].len == a[i].phys && a[n].virt + a[n].len == a[i].virt)
+			a[n].len += a[i].len;
+		else
+			a[++n] = a[i];
+	for (size_t i = 0; e->naliases && i <= n; i++)
+		if (kdl_unpack_alias(e->u, a[i].phys, a[i].virt, a[i].len))
+			return -1;
+	return 0;
+}
+
 static int elf_unpack(struct kdl_unpacker *u, struct kdl_input *ins, size_t n)
 {
 	struct elf e = {.u = u, .in = ins, .ctx = kdl_unpack_ctx(u)};
@@ -629,6 +675,8 @@ static int elf_unpack(struct kdl_unpacker *u, struct kdl_input *ins, size_t n)
 	if ((!ins->seekable && check_file_order(&e)) || kdl_unpack_arch(u, e.arch) ||
 	    tell_notes(&e))
 		goto out;
+	if (tell_aliases(&e))
+		goto out;
 	for (size_t i = 0; i < e.npieces; i++)
 		if (tell_piece(&e, &e.pieces[i]))
 			goto out;
@@ -638,6 +686,7 @@ out:
 	free(e.loads);
 	free(e.notes);
 	free(e.pieces);
+	free(e.aliases);
 	free(e.cmp[0]);
 	free(e.cmp[1]);
 	return ret;

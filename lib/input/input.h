@@ -106,6 +106,9 @@ int kdl_unpack_note(struct kdl_unpacker *u, const uint8_t *name, size_t namelen,
 int kdl_unpack_notes(struct kdl_unpacker *u, struct kdl_input *in,
                      const struct kdl_arch *arch, bool be,
                      const uint8_t *buf, size_t len, uint64_t off);
+/* Memory the segments hold (or will) at phys, mapped at virt too. */
+int kdl_unpack_alias(struct kdl_unpacker *u, uint64_t phys, uint64_t virt,
+                     uint64_t len);
 /* A segment of len bytes (KDL_LENGTH_UNKNOWN: told at its end). */
 int kdl_unpack_segment(struct kdl_unpacker *u, uint64_t phys, uint64_t virt,
                        uint64_t len);

@@ -162,6 +162,29 @@ static int piece_at(struct kdl_unpacker *u, uint64_t addr, uint64_t *span,
 	return kdl_rec_put_segment(u->w, &seg);
 }
 
+int kdl_unpack_alias(struct kdl_unpacker *u, uint64_t phys, uint64_t virt,
+                     uint64_t len)
+{
+	uint64_t at = phys, last = phys + (len - 1), piece_last;
+
+	if (description(u) || kdl_alias_check(u->ctx, phys, virt, len))
+		return -1;
+	/* what the ranges keep of it, a record a piece */
+	for (;;) {
+		bool keep = in_range(u, at, &piece_last);
+		struct kdl_rec_alias rec = {at, virt + (at - phys), 0};
+
+		if (piece_last > last)
+			piece_last = last;
+		rec.length = piece_last - at + 1;
+		if (keep && kdl_rec_put_alias(u->w, &rec))
+			return -1;
+		if (piece_last == last)
+			return 0;
+		at = piece_last + 1;
+	}
+}
+
 int kdl_unpack_segment(struct kdl_unpacker *u, uint64_t phys, uint64_t virt,
                        uint64_t len)
 {

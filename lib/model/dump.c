@@ -56,6 +56,7 @@ void kdl_dump_free(kdl_dump *dump)
 	free(dump->cpus);
 	free(dump->notes);
 	free(dump->metas);
+	free(dump->aliases);
 	free(dump->vmcoreinfo);
 	free(dump->vendor);
 	free(dump->built.buf);
@@ -367,6 +368,20 @@ int kdl_dump_add_annotation(kdl_dump *dump, const char *key, const char *value)
 	                         value);
 }
 
+int kdl_dump_add_alias(kdl_dump *dump, uint64_t phys, uint64_t virt,
+                       uint64_t length)
+{
+	struct kdl_alias *a;
+
+	if (changeable(dump) || kdl_alias_check(dump->ctx, phys, virt, length) ||
+	    kdl_grow(dump->ctx, &dump->aliases, &dump->aliases_cap, dump->naliases,
+	             sizeof(*a)))
+		return -1;
+	a = &dump->aliases[dump->naliases++];
+	*a = (struct kdl_alias){phys, virt, length};
+	return 0;
+}
+
 static void note_set(const kdl_dump *dump, struct kdl_note_set *set)
 {
 	set->arch = kdl_dump_arch(dump);
@@ -408,6 +423,97 @@ static int by_phys(const void *a, const void *b)
 	return (x->phys > y->phys) - (x->phys < y->phys);
 }
 
+/* Where the first segment at or after addr starts; 0 if none does. */
+static uint64_t next_held(const kdl_dump *dump, uint64_t addr)
+{
+	for (size_t k = 0; k < dump->nsegs; k++)
+		if (dump->segs[k].phys >= addr)
+			return dump->segs[k].phys;
+	return 0;
+}
+
+static int alias_by_phys(const void *a, const void *b)
+{
+	const struct kdl_alias *x = a, *y = b;
+
+	if (x->phys != y->phys)
+		return x->phys > y->phys ? 1 : -1;
+	return (x->virt > y->virt) - (x->virt < y->virt);
+}
+
+/* Whether segments hold every byte from first to last (segments are
+ * sorted and apart); *gap gets the first byte none holds. */
+static bool held(const kdl_dump *dump, uint64_t first, uint64_t last, uint64_t *gap)
+{
+	size_t lo = 0, hi = dump->nsegs;
+	uint64_t at = first;
+
+	/* the first segment that ends at first or after it */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct kdl_seg *g = &dump->segs[mid];
+
+		if (g->phys + (g->len - 1) < first)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t k = lo; k < dump->nsegs && dump->segs[k].phys <= at; k++) {
+		uint64_t g_last = dump->segs[k].phys + (dump->segs[k].len - 1);
+
+		if (g_last >= last)
+			return true;
+		at = g_last + 1;
+	}
+	*gap = at;
+	return false;
+}
+
+/* Each alias maps only memory segments hold: what lies in none (cut by
+ * --keep-going, say) is left out, with a warning; what is left of each is
+ * a run segments hold without a gap. */
+static int cut_aliases(kdl_dump *dump)
+{
+	struct kdl_alias *kept = NULL;
+	size_t nkept = 0, cap = 0;
+
+	if (dump->naliases)
+		qsort(dump->aliases, dump->naliases, sizeof(*dump->aliases), alias_by_phys);
+	for (size_t i = 0; i < dump->naliases; i++) {
+		const struct kdl_alias *a = &dump->aliases[i];
+		uint64_t at = a->phys, last = a->phys + (a->len - 1);
+
+		for (;;) {
+			uint64_t gap, held_last;
+			bool whole = held(dump, at, last, &gap);
+
+			held_last = whole ? last : gap - 1;
+			if ((whole || gap > at) && kdl_grow(dump->ctx, &kept, &cap, nkept, sizeof(*kept))) {
+				free(kept);
+				return -1;
+			}
+			if (whole || gap > at)
+				kept[nkept++] = (struct kdl_alias){at, a->virt + (at - a->phys), held_last - at + 1};
+			if (whole)
+				break;
+			/* on past what no segment holds */
+			at = next_held(dump, gap);
+			kdl_warn(dump->ctx, "alias of 0x%" PRIx64 "-0x%" PRIx64 " at 0x%" PRIx64 ": 0x%" PRIx64 "-0x%" PRIx64 " is in no segment, so no alias of it",
+			         a->phys, last, a->virt, gap, at > last || !at ? last : at - 1);
+			if (at > last || !at)
+				break;
+		}
+	}
+	/* pieces of one alias may come after a later one's */
+	if (nkept)
+		qsort(kept, nkept, sizeof(*kept), alias_by_phys);
+	free(dump->aliases);
+	dump->aliases = kept;
+	dump->naliases = nkept;
+	dump->aliases_cap = cap;
+	return 0;
+}
+
 static int check_segments(kdl_dump *dump)
 {
 	if (dump->nsegs) /* qsort wants an array, even of nothing */
@@ -436,7 +542,7 @@ int kdl_dump_freeze(kdl_dump *dump)
 	if (vmci_page && dump->page_size && vmci_page != dump->page_size)
 		return kdl_err(dump->ctx, KDL_ERR_INVALID, "page size %" PRIu32 " conflicts with PAGESIZE=%" PRIu32 " in the vmcoreinfo",
 		               dump->page_size, vmci_page);
-	if (check_segments(dump))
+	if (check_segments(dump) || cut_aliases(dump))
 		return -1;
 	for (size_t i = 0; i < dump->ncpus; i++)
 		if (kdl_prstatus_check_regs(dump->ctx, arch, dump->cpus[i].regs,

@@ -40,6 +40,11 @@ struct kdl_note {
 	size_t len;
 };
 
+/* Memory segments hold, mapped at another virtual address too. */
+struct kdl_alias {
+	uint64_t phys, virt, len;
+};
+
 struct kdl_meta {
 	char *vendor;
 	uint32_t kind;
@@ -69,6 +74,8 @@ struct kdl_dump {
 	size_t nnotes, notes_cap;
 	struct kdl_meta *metas;
 	size_t nmetas, metas_cap;
+	struct kdl_alias *aliases; /* in physical order once frozen */
+	size_t naliases, aliases_cap;
 	int spool; /* the scratch file of segments read from a stream, or -1 */
 	bool frozen;
 	struct kdl_notes built; /* once frozen */

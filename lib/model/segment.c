@@ -22,6 +22,18 @@ int kdl_segment_check(kdl_ctx *ctx, uint64_t phys, uint64_t size)
 	return 0;
 }
 
+int kdl_alias_check(kdl_ctx *ctx, uint64_t phys, uint64_t virt, uint64_t size)
+{
+	if (size == 0)
+		return kdl_err(ctx, KDL_ERR_INVALID, "alias of 0x%" PRIx64 " at 0x%" PRIx64 ": an alias cannot be empty",
+		               phys, virt);
+	if (size - 1 > UINT64_MAX - phys || size - 1 > UINT64_MAX - virt)
+		return kdl_err(ctx, KDL_ERR_INVALID, "alias of 0x%" PRIx64 " at 0x%" PRIx64 " of %" PRIu64
+		               " bytes goes past the end of the address space",
+		               phys, virt, size);
+	return 0;
+}
+
 int kdl_segment_check_overlap(kdl_ctx *ctx, const struct kdl_segment_info *a,
                               const struct kdl_segment_info *b)
 {

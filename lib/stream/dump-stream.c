@@ -39,6 +39,13 @@ static int put_description(const kdl_dump *dump, kdl_writer *w)
 		if (kdl_rec_put_prstatus(w, &cpu))
 			return -1;
 	}
+	for (size_t i = 0; i < dump->naliases; i++) {
+		const struct kdl_alias *a = &dump->aliases[i];
+		struct kdl_rec_alias alias = {a->phys, a->virt, a->len};
+
+		if (kdl_rec_put_alias(w, &alias))
+			return -1;
+	}
 	return 0;
 }
 

@@ -19,7 +19,8 @@
 #define PRSTATUS_HEAD 108
 #define REG_MIN 9 /* a name length, no name, a value */
 #define MAX_REG_NAME 255
-/* SEGMENT: u64 physical address, u64 virtual address, u64 length */
+/* SEGMENT and ALIAS: u64 physical address, u64 virtual address, u64
+ * length */
 #define SEGMENT_SIZE 24
 
 /* A fixed-size record from its bytes. */
@@ -280,6 +281,32 @@ int kdl_rec_get_segment(kdl_reader *r, const struct kdl_record *hdr,
                         struct kdl_rec_segment *rec)
 {
 	const uint8_t *p = payload(r, hdr, KDL_REC_SEGMENT, "bad segment record", SEGMENT_SIZE, true);
+
+	if (!p)
+		return -1;
+	rec->phys = kdl_get64le(p);
+	rec->virt = kdl_get64le(p + 8);
+	rec->length = kdl_get64le(p + 16);
+	return 0;
+}
+
+/* ---- ALIAS: phys, virt, length as SEGMENT has them ---- */
+
+int kdl_rec_put_alias(kdl_writer *w, const struct kdl_rec_alias *rec)
+{
+	uint8_t p[SEGMENT_SIZE];
+
+	kdl_put64(p, rec->phys, false);
+	kdl_put64(p + 8, rec->virt, false);
+	kdl_put64(p + 16, rec->length, false);
+	/* a packer that does not know it loses a mapping, not memory */
+	return kdl_writer_record(w, KDL_REC_ALIAS, 0, p, sizeof(p));
+}
+
+int kdl_rec_get_alias(kdl_reader *r, const struct kdl_record *hdr,
+                      struct kdl_rec_alias *rec)
+{
+	const uint8_t *p = payload(r, hdr, KDL_REC_ALIAS, "bad alias record", SEGMENT_SIZE, true);
 
 	if (!p)
 		return -1;

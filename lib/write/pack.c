@@ -68,6 +68,14 @@ static int add_prstatus(struct packer *pk, const struct kdl_record *hdr)
 	       kdl_dump_add_cpu(pk->dump, &rec.status, rec.regs, rec.nregs) ? -1 : 0;
 }
 
+static int add_alias(struct packer *pk, const struct kdl_record *hdr)
+{
+	struct kdl_rec_alias rec;
+
+	return kdl_rec_get_alias(pk->r, hdr, &rec) ||
+	       kdl_dump_add_alias(pk->dump, rec.phys, rec.virt, rec.length) ? -1 : 0;
+}
+
 /* ---- segments ---- */
 
 /* A DATA payload as a byte source, read from the stream as the format
@@ -185,6 +193,7 @@ static int record(struct packer *pk, const struct kdl_record *hdr)
 		[KDL_REC_NOTE] = add_note,
 		[KDL_REC_PRSTATUS] = add_prstatus,
 		[KDL_REC_META] = add_meta,
+		[KDL_REC_ALIAS] = add_alias,
 	};
 
 	if (hdr->type < KDL_ARRAY_SIZE(describe) && describe[hdr->type]) {

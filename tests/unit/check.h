@@ -239,6 +239,20 @@ static inline uint64_t get64(const uint8_t *p, bool be)
 	          : get32(p, false) | (uint64_t)get32(p + 4, false) << 32;
 }
 
+/* A warning callback appending each warning, a line each, to the string
+ * at *(char **)arg (NULL to start with). */
+static inline void collect_warnings(void *arg, const char *message)
+{
+	char **all = arg;
+	size_t had = *all ? strlen(*all) : 0;
+	char *p = realloc(*all, had + strlen(message) + 2);
+
+	if (!p)
+		abort();
+	snprintf(p + had, strlen(message) + 2, "%s\n", message);
+	*all = p;
+}
+
 static inline int check_done(const char *name)
 {
 	scratch_clear();

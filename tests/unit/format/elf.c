@@ -589,6 +589,64 @@ next:
 	}
 }
 
+/* An alias is a PT_LOAD over bytes a segment holds, one per segment it
+ * falls in, after the PT_NOTE as /proc/vmcore has the kernel's text; the
+ * part of it no segment holds is left out, and said to be. */
+static void test_aliases(void)
+{
+	static uint8_t low[0x3000], high[0x3000];
+	kdl_dump *d = kdl_dump_new(ctx, "x86_64");
+	char *warned = NULL;
+	uint8_t *f = NULL;
+	size_t len;
+
+	for (size_t i = 0; i < sizeof(low); i++) {
+		low[i] = (uint8_t)(i * 3 + 1);
+		high[i] = (uint8_t)(i * 5 + 2);
+	}
+	if (!CHECK(d) ||
+	    !CHECK_EQ(kdl_dump_add_segment_buffer(d, 0, 0xffff888000000000, low, sizeof(low)), 0) ||
+	    !CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x3000, 0xffff888000003000, high, sizeof(high)), 0) ||
+	    !CHECK_EQ(kdl_dump_add_alias(d, 0x2000, 0xffffffff81000000, 0x2000), 0) ||
+	    !CHECK_EQ(kdl_dump_add_alias(d, 0x5000, 0xffffffffa0000000, 0x3000), 0))
+		goto out;
+	kdl_ctx_set_warn(ctx, collect_warnings, &warned);
+	f = write_and_read(d, "aliases", &elf, &len, NULL);
+	kdl_ctx_set_warn(ctx, NULL, NULL);
+	CHECK_STR(warned, "alias of 0x5000-0x7fff at 0xffffffffa0000000: 0x6000-0x7fff is in no segment, so no alias of it\n");
+	if (!CHECK(f) || !CHECK_EQ(phnum_of(f, false), 6))
+		goto out;
+	{
+		struct phdr t1 = phdr(f, 1, false), t2 = phdr(f, 2, false), t3 = phdr(f, 3, false);
+		struct phdr s0 = phdr(f, 4, false), s1 = phdr(f, 5, false);
+
+		CHECK_EQ(t1.type, 1);
+		CHECK_EQ(t1.paddr, 0x2000);
+		CHECK_EQ(t1.vaddr, 0xffffffff81000000);
+		CHECK_EQ(t1.filesz, 0x1000);
+		CHECK_EQ(t1.offset, s0.offset + 0x2000);
+		CHECK_EQ(t2.paddr, 0x3000);
+		CHECK_EQ(t2.vaddr, 0xffffffff81001000);
+		CHECK_EQ(t2.filesz, 0x1000);
+		CHECK_EQ(t2.offset, s1.offset);
+		CHECK_EQ(t3.paddr, 0x5000);
+		CHECK_EQ(t3.filesz, 0x1000);
+		CHECK_EQ(t3.offset, s1.offset + 0x2000);
+		CHECK_EQ(s0.paddr, 0);
+		CHECK_EQ(s1.paddr, 0x3000);
+		/* the same bytes, not a copy */
+		if (CHECK(t1.offset + t1.filesz <= len && t2.offset + t2.filesz <= len)) {
+			CHECK_MEM(f + t1.offset, low + 0x2000, 0x1000);
+			CHECK_MEM(f + t2.offset, high, 0x1000);
+		}
+		CHECK_EQ(len, s1.offset + sizeof(high));
+	}
+out:
+	free(warned);
+	free(f);
+	kdl_dump_free(d);
+}
+
 int main(void)
 {
 	ctx = kdl_ctx_new();
@@ -608,10 +666,11 @@ int main(void)
 	test_unknown_format();
 	test_notes_after_data();
 	test_page_size_after_data();
+	test_aliases();
 	/* the dumps left (x86, arm, s390x, ppc64, many, nothing, two of each
 	 * pair compared) and the stream: nothing for the failed one, no
 	 * scratch file behind */
-	CHECK_EQ(scratch_entries(), 6 + 6 + 1);
+	CHECK_EQ(scratch_entries(), 6 + 6 + 1 + 1);
 	kdl_ctx_free(ctx);
 	return check_done("format/elf");
 }

@@ -133,19 +133,6 @@ static uint8_t *pattern(size_t n, unsigned seed)
 
 static char *warning;
 
-/* Every warning, a line each. */
-static void collect_warnings(void *arg, const char *message)
-{
-	char **all = arg;
-	size_t had = *all ? strlen(*all) : 0;
-	char *p = realloc(*all, had + strlen(message) + 2);
-
-	if (!p)
-		abort();
-	snprintf(p + had, strlen(message) + 2, "%s\n", message);
-	*all = p;
-}
-
 static const char no_vmcoreinfo[] =
 	": like every AVML capture, it holds no VMCOREINFO and names no architecture: add the VMCOREINFO with vmc-note --vmcoreinfo FILE (crash and drgn need it), and name the machine with vmc-pack --arch\n";
 

@@ -138,19 +138,6 @@ static void put_mem(uint64_t off, uint64_t phys, uint64_t n)
 
 static char *warnings;
 
-/* Every warning, a line each. */
-static void keep_warning(void *arg, const char *message)
-{
-	size_t had = warnings ? strlen(warnings) : 0;
-	char *p = realloc(warnings, had + strlen(message) + 2);
-
-	(void)arg;
-	if (!p)
-		return;
-	warnings = p;
-	sprintf(warnings + had, "%s\n", message);
-}
-
 static void forget_warnings(void)
 {
 	free(warnings);
@@ -280,6 +267,7 @@ static const char vmcore_lines[] =
 	"CPU 0 pid 42 rip=0xffffffff81000123 rsp=0xffffc90000003f00\n"
 	"VMCOREINFO 30\n"
 	"NOTE ACME 256 10\n"
+	"ALIAS 0x200000 0xffffffff81000000 65536\n"
 	"SEGMENT 0x1000 0xffff888000001000 648192\n"
 	"DATA 647168\n"
 	"DATA 1024\n"
@@ -430,6 +418,7 @@ static void test_folded_into_two(void)
 	put_mem(0x7000, 0x2000, 0x2000);
 	check_lines(unpack("two"),
 	            "ARCH x86_64\n"
+	            "ALIAS 0x2000 0xffffffff81000000 8192\n"
 	            "SEGMENT 0x0 0x0 12288\n"
 	            "DATA 12288\n"
 	            "END 12288\n"
@@ -459,6 +448,7 @@ static void test_many_folds(void)
 	}
 	check_lines(unpack("paging"),
 	            "ARCH x86_64\n"
+	            "ALIAS 0x0 0xffffc90000000000 49152\n"
 	            "SEGMENT 0x0 0xffff888000000000 65536\n"
 	            "DATA 65536\n"
 	            "END 65536\n", __LINE__);
@@ -514,6 +504,7 @@ static void test_kcore(void)
 	            "NOTE CORE 3 136\n"
 	            "NOTE CORE 4 1200\n"
 	            "VMCOREINFO 30\n"
+	            "ALIAS 0x101000 0xffffffff81000000 12288\n"
 	            "SEGMENT 0x1000 0xffff888000001000 647168\n"
 	            "DATA 647168\n"
 	            "END 647168\n"
@@ -839,6 +830,8 @@ static void test_truncated(void)
 	            "CPU 0 pid 42 rip=0xffffffff81000123 rsp=0xffffc90000003f00\n"
 	            "VMCOREINFO 30\n"
 	            "NOTE ACME 256 10\n"
+	            /* the text's mapping is the packer's to cut to what is kept */
+	            "ALIAS 0x200000 0xffffffff81000000 65536\n"
 	            "SEGMENT 0x1000 0xffff888000001000 ?\n"
 	            "DATA 647168\n"
 	            "DATA 1024\n"
@@ -859,7 +852,9 @@ static void test_truncated(void)
 	            "ARCH x86_64\n"
 	            "CPU 0 pid 42 rip=0xffffffff81000123 rsp=0xffffc90000003f00\n"
 	            "VMCOREINFO 30\n"
-	            "NOTE ACME 256 10\n", __LINE__);
+	            "NOTE ACME 256 10\n"
+	            /* the text's mapping is the packer's to cut to what is kept */
+	            "ALIAS 0x200000 0xffffffff81000000 65536\n", __LINE__);
 	CHECK_EQ(lost, 0x9e400 + 0x180123);
 	CHECK_STR(warnings,
 	          "cut: PT_LOAD 1 (phys 0x200000-0x20ffff, virt 0xffffffff81000000) is the same memory as PT_LOAD 3: folded\n"
@@ -924,7 +919,7 @@ int main(void)
 	file = calloc(1, FILE_MAX);
 	if (!CHECK(ctx && file))
 		return 1;
-	kdl_ctx_set_warn(ctx, keep_warning, NULL);
+	kdl_ctx_set_warn(ctx, collect_warnings, &warnings);
 	test_vmcore();
 	test_vmcore_that_differs();
 	test_vmcore_from_pipe();

@@ -3,7 +3,7 @@
  * that an input gave:
  *   ARCH x86_64 / VMCOREINFO 42 / CPU 0 pid 7 rip=0x10 / NOTE ACME 256 5
  *   SEGMENT 0x1000 0xffff888000001000 4096 (or ?) / DATA 4096 / ZERO 8192
- *   END 12288
+ *   END 12288 / ALIAS 0x1000 0xffffffff81000000 4096
  * DATA bytes are kept, in order, in unpacked_bytes. */
 #ifndef INPUT_CHECK_H
 #define INPUT_CHECK_H
@@ -17,15 +17,6 @@
 static kdl_ctx *ctx;
 static uint8_t *unpacked_bytes;
 static size_t unpacked_len;
-
-/* A warning callback keeping the last warning in *(char **)arg. */
-static inline void collect_warning(void *arg, const char *message)
-{
-	char **last = arg;
-
-	free(*last);
-	*last = strdup(message);
-}
 
 /* A writer to the scratch file "stream". */
 static inline kdl_writer *stream_to(int *fd)
@@ -87,6 +78,7 @@ static inline char *stream_lines(void)
 			struct kdl_rec_segment seg;
 			struct kdl_rec_zero zero;
 			struct kdl_rec_segment_end end;
+			struct kdl_rec_alias alias;
 		} u;
 
 		if (h.type == KDL_REC_ARCH && !kdl_rec_get_arch(r, &h, &u.arch))
@@ -110,6 +102,9 @@ static inline char *stream_lines(void)
 			kdl_str_add(&b, "ZERO %" PRIu64, u.zero.length);
 		else if (h.type == KDL_REC_SEGMENT_END && !kdl_rec_get_segment_end(r, &h, &u.end))
 			kdl_str_add(&b, "END %" PRIu64, u.end.length);
+		else if (h.type == KDL_REC_ALIAS && !kdl_rec_get_alias(r, &h, &u.alias))
+			kdl_str_add(&b, "ALIAS 0x%" PRIx64 " 0x%" PRIx64 " %" PRIu64, u.alias.phys,
+			            u.alias.virt, u.alias.length);
 		else {
 			more = -1;
 			break;

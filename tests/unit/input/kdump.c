@@ -823,7 +823,7 @@ static void page_lost(struct buf *f, const char *message, const char *warned,
 	char *lines;
 
 	fails(f, message, NULL);
-	kdl_ctx_set_warn(ctx, collect_warning, &warning);
+	kdl_ctx_set_warn(ctx, collect_warnings, &warning);
 	if (!CHECK_EQ(unpack_parts(f, 1, false, &keep, &lost), 0))
 		fprintf(stderr, "  %s\n", kdl_ctx_error(ctx));
 	CHECK_EQ(lost, PG);
@@ -857,36 +857,36 @@ static void test_page_damage(void)
 	put64(&f, &k, d5, f.n - 10);
 	snprintf(msg, sizeof(msg), "part0: at byte %" PRIu64 ": the page at 0x105000: its descriptor points at bytes %zu to %zu, past the end of the file (%zu bytes)",
 	         d5, f.n - 10, f.n - 10 + size5, f.n);
-	snprintf(warned, sizeof(warned), "%s; 4096 bytes at 0x105000 left out", msg);
+	snprintf(warned, sizeof(warned), "%s; 4096 bytes at 0x105000 left out\n", msg);
 	page_lost(&f, msg, warned, after_lost_5);
 	/* its data damaged */
 	put64(&f, &k, d5, off5);
 	f.p[off5 + size5 / 2] ^= 0x55;
 	snprintf(msg, sizeof(msg), "part0: at byte %" PRIu64 ": the page at 0x105000: its %" PRIu32 " bytes of zlib data do not decompress to 4096",
 	         off5, size5);
-	snprintf(warned, sizeof(warned), "%s; 4096 bytes at 0x105000 left out", msg);
+	snprintf(warned, sizeof(warned), "%s; 4096 bytes at 0x105000 left out\n", msg);
 	page_lost(&f, msg, warned, after_lost_5);
 	f.p[off5 + size5 / 2] ^= 0x55;
 	/* flags no codec has */
 	put32(&f, &k, d5 + 12, 0x9);
 	snprintf(msg, sizeof(msg), "part0: at byte %" PRIu64 ": the page at 0x105000: its descriptor's flags 0x9 name no compression", d5);
-	snprintf(warned, sizeof(warned), "%s; 4096 bytes at 0x105000 left out", msg);
+	snprintf(warned, sizeof(warned), "%s; 4096 bytes at 0x105000 left out\n", msg);
 	page_lost(&f, msg, warned, after_lost_5);
 	/* raw, but not of a page */
 	put32(&f, &k, d5 + 12, 0);
 	snprintf(msg, sizeof(msg), "part0: at byte %" PRIu64 ": the page at 0x105000: its descriptor gives a raw page of %" PRIu32 " bytes, and pages have 4096", d5, size5);
-	snprintf(warned, sizeof(warned), "%s; 4096 bytes at 0x105000 left out", msg);
+	snprintf(warned, sizeof(warned), "%s; 4096 bytes at 0x105000 left out\n", msg);
 	page_lost(&f, msg, warned, after_lost_5);
 	/* compressed, more than a page */
 	put32(&f, &k, d5 + 12, 1);
 	put32(&f, &k, d5 + 8, 5000);
 	snprintf(msg, sizeof(msg), "part0: at byte %" PRIu64 ": the page at 0x105000: its descriptor gives 5000 bytes of zlib data, not 1 to 4096", d5);
-	snprintf(warned, sizeof(warned), "%s; 4096 bytes at 0x105000 left out", msg);
+	snprintf(warned, sizeof(warned), "%s; 4096 bytes at 0x105000 left out\n", msg);
 	page_lost(&f, msg, warned, after_lost_5);
 	/* not written (makedumpfile out of room) */
 	memset(f.p + d5, 0, 24);
 	snprintf(msg, sizeof(msg), "part0: at byte %" PRIu64 ": the page at 0x105000: its descriptor is empty: the page was not written", d5);
-	snprintf(warned, sizeof(warned), "%s; 4096 bytes at 0x105000 left out", msg);
+	snprintf(warned, sizeof(warned), "%s; 4096 bytes at 0x105000 left out\n", msg);
 	page_lost(&f, msg, warned, after_lost_5);
 	free(f.p);
 	free(k.notes.p);
@@ -900,7 +900,7 @@ static void test_page_damage(void)
 		f.n -= 5;
 		snprintf(msg, sizeof(msg), "part0: at byte %" PRIu64 ": the page at 0x203000: its descriptor points at bytes %" PRIu64 " to %" PRIu64 ", past the end of the file (%zu bytes)",
 		         dl, at, at + size, f.n);
-		snprintf(warned, sizeof(warned), "%s; 4096 bytes at 0x203000 left out", msg);
+		snprintf(warned, sizeof(warned), "%s; 4096 bytes at 0x203000 left out\n", msg);
 		page_lost(&f, msg, warned, after_lost_last);
 		/* from a pipe, the end is found where it comes */
 		snprintf(msg, sizeof(msg), "stdin: truncated: it ends at byte %zu, inside a page", f.n);
@@ -978,9 +978,9 @@ static void test_incomplete(void)
 	k = standard();
 	k.status = 0x8 | 0x1;
 	f = build(&k);
-	kdl_ctx_set_warn(ctx, collect_warning, &warning);
+	kdl_ctx_set_warn(ctx, collect_warnings, &warning);
 	CHECK_EQ(unpack(&f, false), 0);
-	CHECK_STR(warning, "part0: the dump is incomplete (makedumpfile ran out of room): the pages it did not write are lost");
+	CHECK_STR(warning, "part0: the dump is incomplete (makedumpfile ran out of room): the pages it did not write are lost\n");
 	kdl_ctx_set_warn(ctx, NULL, NULL);
 	lines = stream_lines();
 	CHECK_STR(lines, STANDARD_DESCRIPTION STANDARD_SEGMENTS);
@@ -999,9 +999,9 @@ static void test_phys_base(void)
 
 	k.phys_base = 0x1000000;
 	f = build(&k);
-	kdl_ctx_set_warn(ctx, collect_warning, &warning);
+	kdl_ctx_set_warn(ctx, collect_warnings, &warning);
 	CHECK_EQ(unpack(&f, false), 0);
-	CHECK_STR(warning, "part0: at byte 4096: phys_base 0x1000000 is not the VMCOREINFO's NUMBER(phys_base) (none), which alone a dump written from the stream has");
+	CHECK_STR(warning, "part0: at byte 4096: phys_base 0x1000000 is not the VMCOREINFO's NUMBER(phys_base) (none), which alone a dump written from the stream has\n");
 	free(f.p);
 	free(k.notes.p);
 	k = standard();

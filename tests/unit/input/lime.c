@@ -141,8 +141,8 @@ static void test_ranges(void)
 
 		if (!CHECK_EQ(unpack(&c, piped, NULL, NULL), 0))
 			fprintf(stderr, "  %s\n", kdl_ctx_error(ctx));
-		CHECK_STR(warning, piped ? "stdin: like every LiME capture, it holds no VMCOREINFO and names no architecture: add the VMCOREINFO with vmc-note --vmcoreinfo FILE (crash and drgn need it), and name the machine with vmc-pack --arch"
-		                         : "cap: like every LiME capture, it holds no VMCOREINFO and names no architecture: add the VMCOREINFO with vmc-note --vmcoreinfo FILE (crash and drgn need it), and name the machine with vmc-pack --arch");
+		CHECK_STR(warning, piped ? "stdin: like every LiME capture, it holds no VMCOREINFO and names no architecture: add the VMCOREINFO with vmc-note --vmcoreinfo FILE (crash and drgn need it), and name the machine with vmc-pack --arch\n"
+		                         : "cap: like every LiME capture, it holds no VMCOREINFO and names no architecture: add the VMCOREINFO with vmc-note --vmcoreinfo FILE (crash and drgn need it), and name the machine with vmc-pack --arch\n");
 		lines = stream_lines();
 		CHECK_STR(lines, want);
 		if (CHECK_EQ(unpacked_len, 4096 + 4096 + 3072 + 262144))
@@ -305,7 +305,7 @@ int main(void)
 	ctx = kdl_ctx_new();
 	if (!CHECK(ctx))
 		return 1;
-	kdl_ctx_set_warn(ctx, collect_warning, &warning);
+	kdl_ctx_set_warn(ctx, collect_warnings, &warning);
 	test_ranges();
 	test_adjacent_and_cut();
 	test_raw_refused();

@@ -142,11 +142,11 @@ static void test_dropped(void)
 	encode(&kdl_arch_x86_64, 1, regs, 1, desc);
 	desc[16] = 0xff; /* pr_sigpend */
 	add_note(buf, &len, "CORE", 1, desc, sizeof(desc), false);
-	kdl_ctx_set_warn(ctx, collect_warning, &warned);
+	kdl_ctx_set_warn(ctx, collect_warnings, &warned);
 	lines = notes_lines(&kdl_arch_x86_64, false, buf, len, 0);
 	kdl_ctx_set_warn(ctx, NULL, NULL);
 	CHECK_STR(lines, "CPU 0 pid 1 rip=0x1\n");
-	CHECK_STR(warned, "dump: CPU 0: NT_PRSTATUS has bytes the stream does not carry (pr_sigpend, pr_sighold, pr_fpvalid or slots no register names); they are left out");
+	CHECK_STR(warned, "dump: CPU 0: NT_PRSTATUS has bytes the stream does not carry (pr_sigpend, pr_sighold, pr_fpvalid or slots no register names); they are left out\n");
 	free(lines);
 	free(warned);
 }

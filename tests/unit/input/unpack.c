@@ -1,6 +1,6 @@
 /* input/unpack.c: what an input format tells comes out as records in
- * order; whole zero pages become ZERO; the --phys ranges cut segments;
- * --keep-going leaves bytes out and splits around them. */
+ * order; whole zero pages become ZERO; the --phys ranges cut segments and
+ * aliases; --keep-going leaves bytes out and splits around them. */
 #include "input-check.h"
 
 #define PAGE 4096
@@ -154,6 +154,9 @@ static void test_ranges(void)
 	for (size_t i = 0; i < 0x8000; i++)
 		mem[i] = (uint8_t)(i / PAGE + 1);
 	begin(&opts);
+	/* an alias is cut as its memory is; one no range holds is none */
+	CHECK_EQ(kdl_unpack_alias(u, 0x1000, 0xffffffff81000000, 0x6000), 0);
+	CHECK_EQ(kdl_unpack_alias(u, 0x7000, 0xffffffffa0000000, 0x1000), 0);
 	CHECK_EQ(kdl_unpack_segment(u, 0x1000, 0xffff888000001000, 0x6000), 0);
 	CHECK_EQ(put_buffer(mem, 0x6000), 0);
 	CHECK_EQ(kdl_unpack_end(u), 0);
@@ -162,6 +165,8 @@ static void test_ranges(void)
 	CHECK_EQ(put_buffer(mem, 0x1000), 0);
 	CHECK_EQ(kdl_unpack_end(u), 0);
 	check_lines(finish(true),
+	            "ALIAS 0x2800 0xffffffff81001800 4096\n"
+	            "ALIAS 0x5000 0xffffffff81004000 4096\n"
 	            "SEGMENT 0x2800 0xffff888000002800 4096\n"
 	            "DATA 4096\n"
 	            "END 4096\n"
@@ -223,7 +228,7 @@ static void test_lost(void)
 	CHECK_EQ(kdl_ctx_status(ctx), KDL_ERR_CORRUPT);
 	free(finish(false));
 
-	kdl_ctx_set_warn(ctx, collect_warning, &warned);
+	kdl_ctx_set_warn(ctx, collect_warnings, &warned);
 	begin(&opts);
 	CHECK_EQ(kdl_unpack_segment(u, 0, 0, 3 * PAGE), 0);
 	CHECK_EQ(put_buffer(page, PAGE), 0);
@@ -232,7 +237,7 @@ static void test_lost(void)
 	CHECK_EQ(kdl_unpack_end(u), 0);
 	CHECK_EQ(kdl_unpacker_done(u, &lost), 0);
 	CHECK_EQ(lost, PAGE);
-	CHECK_STR(warned, "dump: at byte 8192: page 1 does not decompress; 4096 bytes at 0x1000 left out");
+	CHECK_STR(warned, "dump: at byte 8192: page 1 does not decompress; 4096 bytes at 0x1000 left out\n");
 	kdl_ctx_set_warn(ctx, NULL, NULL);
 	free(warned);
 	kdl_unpacker_free(u);
@@ -260,6 +265,8 @@ static void test_misuse(void)
 	CHECK_EQ(kdl_unpack_vmcoreinfo(u, "A=1\n", 4), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "a description after segments: the input format tells them first");
 	CHECK_EQ(kdl_ctx_status(ctx), KDL_ERR_INVALID);
+	CHECK_EQ(kdl_unpack_alias(u, 0, 0xffffffff81000000, PAGE), -1);
+	CHECK_STR(kdl_ctx_error(ctx), "a description after segments: the input format tells them first");
 	CHECK_EQ(kdl_unpack_zero(u, 2 * PAGE), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "segment at 0x0 has more data than its length (4096 bytes)");
 	CHECK_EQ(kdl_unpack_zero(u, 100), 0);
@@ -276,6 +283,8 @@ static void test_misuse(void)
 	CHECK_STR(kdl_ctx_error(ctx), "a segment ends that did not begin");
 	CHECK_EQ(kdl_unpack_segment(u, 0x1000, 0, 0), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "no data for the segment at 0x1000: a segment cannot be empty");
+	CHECK_EQ(kdl_unpack_alias(u, 0x1000, 0xffffffff81000000, 0), -1);
+	CHECK_STR(kdl_ctx_error(ctx), "alias of 0x1000 at 0xffffffff81000000: an alias cannot be empty");
 	free(finish(false));
 }
 

@@ -401,6 +401,65 @@ static void test_overlap(void)
 	kdl_dump_free(d);
 }
 
+/* An alias keeps only what segments hold, one alias a run without a gap,
+ * and says what it lost. */
+static void test_aliases(void)
+{
+	static const uint8_t bytes[0x2000];
+	kdl_dump *d = kdl_dump_new(ctx, NULL);
+	char *warned = NULL;
+
+	if (!CHECK(d))
+		return;
+	CHECK_EQ(kdl_dump_add_alias(d, 0x1000, 0xffffffff81000000, 0), -1);
+	CHECK_STR(kdl_ctx_error(ctx), "alias of 0x1000 at 0xffffffff81000000: an alias cannot be empty");
+	CHECK_EQ(kdl_dump_add_alias(d, 0xfffffffffffff000, 0xffffffff81000000, 0x2000), -1);
+	CHECK_STR(kdl_ctx_error(ctx), "alias of 0xfffffffffffff000 at 0xffffffff81000000 of 8192 bytes goes past the end of the address space");
+	CHECK_EQ(kdl_ctx_status(ctx), KDL_ERR_INVALID);
+	CHECK_EQ(kdl_dump_add_alias(d, 0x1000, 0xfffffffffffff000, 0x2000), -1);
+	CHECK_STR(kdl_ctx_error(ctx), "alias of 0x1000 at 0xfffffffffffff000 of 8192 bytes goes past the end of the address space");
+	CHECK_EQ(kdl_ctx_status(ctx), KDL_ERR_INVALID);
+	/* the last byte of the address space is one */
+	CHECK_EQ(kdl_dump_add_alias(d, 0xfffffffffffff000, 0xfffffffffffff000, 0x1000), 0);
+	CHECK_EQ(d->naliases, 1);
+
+	/* segments 0x1000-0x2fff and 0x3000-0x3fff touch; 0x6000-0x6fff is apart */
+	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x6000, 0x6000, bytes, 0x1000), 0);
+	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x3000, 0x3000, bytes, 0x1000), 0);
+	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x1000, 0x1000, bytes, 0x2000), 0);
+	CHECK_EQ(kdl_dump_add_alias(d, 0x5000, 0xffffffffa0000000, 0x3000), 0);
+	CHECK_EQ(kdl_dump_add_alias(d, 0x1000, 0xffffffff81000000, 0x3000), 0);
+	CHECK_EQ(kdl_dump_add_alias(d, 0x2000, 0xffffffffc0000000, 0x5000), 0);
+	CHECK_EQ(kdl_dump_add_alias(d, 0x8000, 0xffffffffe0000000, 0x1000), 0);
+	kdl_ctx_set_warn(ctx, collect_warnings, &warned);
+	CHECK_EQ(kdl_dump_freeze(d), 0);
+	kdl_ctx_set_warn(ctx, NULL, NULL);
+	CHECK_STR(warned,
+	          "alias of 0x2000-0x6fff at 0xffffffffc0000000: 0x4000-0x5fff is in no segment, so no alias of it\n"
+	          "alias of 0x5000-0x7fff at 0xffffffffa0000000: 0x5000-0x5fff is in no segment, so no alias of it\n"
+	          "alias of 0x5000-0x7fff at 0xffffffffa0000000: 0x7000-0x7fff is in no segment, so no alias of it\n"
+	          "alias of 0x8000-0x8fff at 0xffffffffe0000000: 0x8000-0x8fff is in no segment, so no alias of it\n"
+	          "alias of 0xfffffffffffff000-0xffffffffffffffff at 0xfffffffffffff000: 0xfffffffffffff000-0xffffffffffffffff is in no segment, so no alias of it\n");
+	if (CHECK_EQ(d->naliases, 4)) {
+		static const struct kdl_alias want[] = {
+			{0x1000, 0xffffffff81000000, 0x3000},
+			{0x2000, 0xffffffffc0000000, 0x2000},
+			{0x6000, 0xffffffffa0001000, 0x1000},
+			{0x6000, 0xffffffffc0004000, 0x1000},
+		};
+
+		for (size_t i = 0; i < 4; i++) {
+			CHECK_EQ(d->aliases[i].phys, want[i].phys);
+			CHECK_EQ(d->aliases[i].virt, want[i].virt);
+			CHECK_EQ(d->aliases[i].len, want[i].len);
+		}
+	}
+	CHECK_EQ(kdl_dump_add_alias(d, 0x1000, 0xffffffff81000000, 0x1000), -1);
+	CHECK_STR(kdl_ctx_error(ctx), FROZEN);
+	free(warned);
+	kdl_dump_free(d);
+}
+
 static void test_cpus(void)
 {
 	kdl_dump *d = kdl_dump_new(ctx, NULL);
@@ -789,6 +848,7 @@ int main(void)
 	test_add_segment();
 	test_own_spool();
 	test_overlap();
+	test_aliases();
 	test_cpus();
 	test_notes();
 	test_note_file();

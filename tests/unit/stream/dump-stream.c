@@ -122,6 +122,8 @@ static kdl_dump *everything(int *fd)
 	CHECK_EQ(kdl_dump_add_annotation(d, "why", "test"), 0);
 	CHECK_EQ(kdl_dump_add_cpu(d, &cpu1, regs1, 2), 0);
 	CHECK_EQ(kdl_dump_add_cpu(d, &cpu0, regs0, 1), 0);
+	CHECK_EQ(kdl_dump_add_alias(d, 0x200000, 0xffff800008000000, 0x2000), 0);
+	CHECK_EQ(kdl_dump_add_alias(d, 0x1000, 0xffff800000001000, 0x1000), 0);
 	CHECK_EQ(kdl_dump_add_segment_buffer(d, 0x200000, 0xffff000000200000, big, sizeof(big)), 0);
 	CHECK_EQ(kdl_dump_add_segment_path(d, 0x1000, 0xffff000000001000, scratch_file("low"), 0,
 	                                   KDL_LENGTH_UNKNOWN), 0);
@@ -148,6 +150,23 @@ static void check_prstatus(const struct kdl_rec_prstatus *got,
 	for (size_t i = 0; i < nregs; i++) {
 		CHECK_STR(got->regs[i].name, regs[i].name);
 		CHECK_EQ(got->regs[i].value, regs[i].value);
+	}
+}
+
+/* The next record is this ALIAS, not critical: a packer that does not
+ * know it loses no memory. */
+static void check_alias(kdl_reader *r, uint64_t phys, uint64_t virt,
+                        uint64_t len)
+{
+	struct kdl_record hdr;
+	struct kdl_rec_alias alias;
+
+	if (CHECK(r) && CHECK_EQ(kdl_reader_next(r, &hdr), 1) &&
+	    CHECK_EQ(hdr.type, KDL_REC_ALIAS) && CHECK_EQ(hdr.flags, 0) &&
+	    CHECK_EQ(kdl_rec_get_alias(r, &hdr, &alias), 0)) {
+		CHECK_EQ(alias.phys, phys);
+		CHECK_EQ(alias.virt, virt);
+		CHECK_EQ(alias.length, len);
 	}
 }
 
@@ -206,6 +225,8 @@ static void test_records(void)
 		check_prstatus(&cpu, &cpu1, regs1, 2);
 	if (next_is(r, &hdr, KDL_REC_PRSTATUS) && CHECK_EQ(kdl_rec_get_prstatus(r, &hdr, &cpu), 0))
 		check_prstatus(&cpu, &cpu0, regs0, 1);
+	check_alias(r, 0x200000, 0xffff800008000000, 0x2000);
+	check_alias(r, 0x1000, 0xffff800000001000, 0x1000);
 	/* in physical order, not the order given */
 	check_segment(r, 0x1000, 0xffff000000001000, low, sizeof(low), "6000");
 	check_segment(r, 0x100000, 0xffff000000100000, high + 100, 4000, "4000");

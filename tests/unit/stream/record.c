@@ -381,6 +381,40 @@ static void test_segment(void)
 	check_ends(r, fd);
 }
 
+/* ALIAS as SEGMENT lays its fields out, but not critical: a packer that
+ * does not know it may pass it by. */
+static void test_alias(void)
+{
+	static const uint8_t want[] = {
+		0x07, 0, 0, 0, 0x00, 0, 0, 0, 24, 0, 0, 0, 0, 0, 0, 0,
+		0x00, 0x00, 0x20, 0, 0, 0, 0, 0,             /* physical */
+		0x00, 0x00, 0x00, 0x81, 0xff, 0xff, 0xff, 0xff, /* virtual */
+		0x00, 0x00, 0x01, 0, 0, 0, 0, 0,             /* length */
+	};
+	struct kdl_rec_alias alias = {0x200000, 0xffffffff81000000, 0x10000}, got;
+	struct kdl_record hdr;
+	int fd;
+	kdl_writer *w = start("alias", &fd);
+	kdl_reader *r;
+
+	if (!CHECK(w))
+		return;
+	CHECK_EQ(kdl_rec_put_alias(w, &alias), 0);
+	finish(w, fd);
+	check_stream("alias", want, sizeof(want), 1);
+	r = reader_of("alias", &fd);
+	if (CHECK(r) && CHECK_EQ(kdl_reader_next(r, &hdr), 1)) {
+		CHECK_EQ(hdr.type, KDL_REC_ALIAS);
+		CHECK_EQ(hdr.flags, 0);
+		if (CHECK_EQ(kdl_rec_get_alias(r, &hdr, &got), 0)) {
+			CHECK_EQ(got.phys, 0x200000);
+			CHECK_EQ(got.virt, 0xffffffff81000000);
+			CHECK_EQ(got.length, 0x10000);
+		}
+	}
+	check_ends(r, fd);
+}
+
 static void test_data(void)
 {
 	static const uint8_t want[] = {
@@ -682,6 +716,7 @@ int main(void)
 	test_stream_md_example();
 	test_register_name_length();
 	test_segment();
+	test_alias();
 	test_data();
 	test_zero_and_segment_end();
 	test_get_strings_last_until_next_record();

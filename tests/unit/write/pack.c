@@ -99,6 +99,13 @@ static void note(const char *name, uint32_t type, const void *desc, size_t len)
 	kdl_rec_put_note(w, &rec);
 }
 
+static void alias(uint64_t phys, uint64_t virt, uint64_t length)
+{
+	struct kdl_rec_alias rec = {phys, virt, length};
+
+	kdl_rec_put_alias(w, &rec);
+}
+
 static kdl_reader *open_stream(int *fd)
 {
 	char path[4096];
@@ -319,6 +326,83 @@ static void test_misplaced_records(void)
 		data(page, 10);
 		CHECK_EQ(take(how, true), -1);
 		check_corrupt(how, "input: corrupt stream: data outside a segment");
+		CHECK(!exists(scratch_file("x")));
+	}
+}
+
+/* The PT_LOAD at virt in an ELF file: its physical address, file offset
+ * and size, or false. */
+static bool load_by_virt(const uint8_t *f, size_t len, uint64_t virt,
+                         uint64_t *phys, uint64_t *off, uint64_t *size)
+{
+	for (unsigned i = 1; f && len >= 64 && i < (unsigned)(f[56] | f[57] << 8); i++) {
+		const uint8_t *p = f + 64 + 56 * i;
+
+		if (kdl_get64le(p + 16) == virt) {
+			*off = kdl_get64le(p + 8);
+			*phys = kdl_get64le(p + 24);
+			*size = kdl_get64le(p + 32);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ALIAS records reach the dump, cut to what the segments hold; a packer
+ * refuses bad ones as the stream's fault. */
+static void test_aliases(void)
+{
+	static uint8_t pages[0x2000];
+	uint64_t phys, off, size, seg_phys, seg_off, seg_size;
+	char *warned = NULL;
+	uint8_t *f;
+	size_t len;
+
+	for (size_t i = 0; i < sizeof(pages); i++)
+		pages[i] = (uint8_t)(i * 7 + 3);
+	begin();
+	arch("x86_64");
+	alias(0x2000, 0xffffffff81000000, 0x2000);
+	segment(0x1000, 0xffff888000001000, sizeof(pages));
+	data(pages, sizeof(pages));
+	segment_end(sizeof(pages));
+	kdl_ctx_set_warn(ctx, collect_warnings, &warned);
+	if (!CHECK_EQ(pack(true, "x"), 0))
+		fprintf(stderr, "  %s\n", kdl_ctx_error(ctx));
+	kdl_ctx_set_warn(ctx, NULL, NULL);
+	CHECK_STR(warned, "alias of 0x2000-0x3fff at 0xffffffff81000000: 0x3000-0x3fff is in no segment, so no alias of it\n");
+	f = read_file(scratch_file("x"), &len);
+	/* the alias's PT_LOAD is the segment's second page, the same bytes */
+	if (CHECK(load_by_virt(f, len, 0xffffffff81000000, &phys, &off, &size)) &&
+	    CHECK(load_by_virt(f, len, 0xffff888000001000, &seg_phys, &seg_off, &seg_size))) {
+		CHECK_EQ(phys, 0x2000);
+		CHECK_EQ(size, 0x1000);
+		CHECK_EQ(seg_phys, 0x1000);
+		CHECK_EQ(seg_size, sizeof(pages));
+		CHECK_EQ(off, seg_off + 0x1000);
+		if (CHECK(off + size <= len))
+			CHECK_MEM(f + off, pages + 0x1000, 0x1000);
+	}
+	free(f);
+	free(warned);
+	unlink(scratch_file("x"));
+
+	for (enum how how = PACKED; how <= READ; how++) {
+		begin();
+		kdl_writer_record(w, KDL_REC_ALIAS, 0, pages, 23);
+		CHECK_EQ(take(how, true), -1);
+		check_corrupt(how, "input: corrupt stream: bad alias record");
+
+		begin();
+		alias(0x1000, 0xffffffff81000000, 0);
+		CHECK_EQ(take(how, true), -1);
+		check_corrupt(how, "alias of 0x1000 at 0xffffffff81000000: an alias cannot be empty");
+
+		begin();
+		segment(0x1000, 0x1000, 4096);
+		alias(0x1000, 0xffffffff81000000, 0x1000);
+		CHECK_EQ(take(how, true), -1);
+		check_corrupt(how, "input: corrupt stream: description record inside a segment");
 		CHECK(!exists(scratch_file("x")));
 	}
 }
@@ -884,6 +968,7 @@ int main(void)
 	test_unknown_records();
 	test_truncated_leaves_nothing();
 	test_misplaced_records();
+	test_aliases();
 	test_segment_lengths();
 	test_zeros_and_big_data();
 	test_out_of_order();
