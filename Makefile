@@ -45,7 +45,7 @@ $(B)/libkdumpling.so: $(PICOBJ)
 	$(CC) $(CFLAGS) -shared -Wl,-soname,libkdumpling.so.0 -o $@ $^ $(LIBS)
 
 $(B)/vmc-%: $(B)/cmd/vmc-%.o $(CMDCOMMON) $(B)/libkdumpling.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) $(LDLIBS)
 
 $(B)/tests/%: tests/unit/%.c tests/unit/check.h $(wildcard tests/unit/*/*.h) $(LIBHDR) $(B)/libkdumpling.a
 	@mkdir -p $(@D)
