@@ -184,3 +184,64 @@ PY
 		assert_output "$arch registers: $regs"
 	done <tables
 }
+
+# ---- README's conversion recipes, run as written ----
+
+# The recipes after "<!-- recipes -->", one command per line, comments
+# dropped; those reading the network or this machine's /proc/kcore
+# (tests/vmc-unpack.bats and tests/kernel.bats run them on their own
+# inputs) left out.
+recipes() {
+	awk '
+		$0 == "<!-- recipes -->" { inside = 1; next }
+		inside && !/^    / { exit }
+		inside { sub(/^    /, ""); sub(/ +#[^#]*$/, ""); print }
+	' "$TESTS/../README.md" | grep -v -e '^nc ' -e '/proc/kcore'
+}
+
+@test "README's conversion recipes run as written: memory, VMCOREINFO and CPUs come through" {
+	local line lines
+	build_spec no-vmcoreinfo.spec
+	cp "$DUMP" guest.elf
+	cp "$TESTS/specs/x86_64.vmcoreinfo" vmcoreinfo.txt
+	build_spec kdump-flat.spec
+	cp "$DUMP" dump.flat
+	build_spec main.spec
+	cp "$DUMP" big.vmcore
+	mapfile -t lines < <(recipes)
+	[ "${#lines[@]}" -eq 4 ] || fail "README.md has ${#lines[@]} recipes to run here, expected 4"
+	# nothing on stdin: each recipe starts its own stream
+	for line in "${lines[@]}"; do
+		run bash -o pipefail -c "$line" </dev/null
+		assert_success
+	done
+
+	# guest.elf with the VMCOREINFO, in zstd: the same dump once the
+	# VMCOREINFO is dropped again
+	run "$SYSPY" "$TESTS/fixtures/dumps.py" vmcoreinfo vmcore
+	assert_success
+	assert_output "$(cat vmcoreinfo.txt)"
+	vmc-unpack vmcore | vmc-note --drop VMCOREINFO | vmc-pack -o back.elf
+	cmp guest.elf back.elf
+
+	# dump.flat as ELF: what libkdumpfile reads of the reassembled file
+	makedumpfile -R whole.kdump <dump.flat >/dev/null
+	run "$SYSPY" "$TESTS/fixtures/dumps.py" same whole.kdump vmcore.elf
+	assert_success
+	assert_output ''
+
+	# the cut: big.vmcore's segment at 16 MiB, and nothing else
+	run "$SYSPY" "$TESTS/fixtures/dumps.py" ranges small.vmcore
+	assert_output '0x1000000-0x117ffff'
+	cmp <("$SYSPY" "$TESTS/fixtures/dumps.py" read big.vmcore 0x1000000 0x180000) \
+		<("$SYSPY" "$TESTS/fixtures/dumps.py" read small.vmcore 0x1000000 0x180000)
+
+	# what vmc-cat shows of vmcore
+	run bash -c 'vmc-unpack vmcore | vmc-cat'
+	assert_success
+	assert_line --index 0 'stream version 1'
+	assert_line --partial 'vmcoreinfo '
+	assert_line --regexp '^cpu 0: pid 1, '
+	assert_line --regexp '^cpu 1: pid 0, '
+	assert_line --regexp '^end: records [0-9]+, segments 3, memory 0x32000 '
+}
