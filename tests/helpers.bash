@@ -59,8 +59,10 @@ crash_reads() { # SPEC
 		[ "${#lines[@]}" -eq 1 ] || assert_line --index 0 --regexp '^WARNING: '
 	fi
 	[ -n "$cpus" ] || return 0
-	run crash -d 1 --osrelease "$DUMP"
-	assert_line --regexp "^ +num_prstatus_notes: $cpus\$"
+	# its debug output has a line per segment: a million for PN_XNUM, too
+	# many for bats to search
+	run bash -c 'crash -d 1 --osrelease "$1" | grep -E "^ +num_prstatus_notes: "' _ "$DUMP"
+	assert_output --regexp "^ +num_prstatus_notes: $cpus\$"
 }
 
 # Builds SPEC's dump and has every reader read it back: check.py (the
