@@ -21,6 +21,12 @@
       (vmc-pack's options, one a line), pages (of a kdump DUMP: pages
       total, dumped, zero, and the bytes of page data that are not the
       shared zero page), gdb-args (for DUMP, one a line)
+  check.py same-pages CODEC OURS THEIRS
+      two little-endian kdump-compressed files alike but for how CODEC
+      compressed their pages: the same header (the utsname aside), sub
+      header, notes and bitmaps, the same descriptors in flags and page
+      flags, pages laid out one after the other, each the same page once
+      decompressed
   check.py match SPEC READER < OUTPUT
       READER's OUTPUT must show what SPEC put in: gdb (run with gdb-args),
       eu-readelf-n, eu-readelf-l (of eu-readelf -h -l), readelf-n (binutils)
@@ -72,6 +78,7 @@ import subprocess
 import sys
 import tempfile
 import traceback
+import types
 import zlib
 
 # kdumpling's note types (lib/kdumpling.h): crash and gdb take types 1
@@ -1031,6 +1038,51 @@ def check_kdump_layout(c):
     c.equal('file size', len(m), next_at)
 
 
+def same_pages(codec, ours, theirs):
+    c = Checker(types.SimpleNamespace(name=ours), None)
+
+    def compare(c):
+        with open(ours, 'rb') as f:
+            a = f.read()
+        with open(theirs, 'rb') as f:
+            b = f.read()
+        block = struct.unpack_from('<i', a, 428)[0]
+        sub_hdr_size, bitmap_blocks = struct.unpack_from('<iI', a, 432)
+        c.same_bytes('the signature and header version', a[:12], b[:12])
+        c.same_bytes('the header after the utsname', a[402:block], b[402:block])
+        desc_at = (1 + sub_hdr_size + bitmap_blocks) * block
+        c.same_bytes('the sub-header, notes and bitmaps', a[block:desc_at], b[block:desc_at])
+        bitmap2 = a[desc_at - bitmap_blocks // 2 * block:desc_at]
+        count = sum(bin(x).count('1') for x in bitmap2)
+        data_at = desc_at + PAGE_DESC * count
+        ends = [data_at, data_at]
+        # dump level 1: the shared zero page comes first
+        if struct.unpack_from('<i', a, block + 8)[0] & 1:
+            c.same_bytes('the shared zero page', a[data_at:data_at + block], bytes(block))
+            c.same_bytes('their shared zero page', b[data_at:data_at + block], bytes(block))
+            ends = [data_at + block, data_at + block]
+        for i in range(count):
+            descs = [struct.unpack_from('<qIIQ', m, desc_at + PAGE_DESC * i) for m in (a, b)]
+            what = 'descriptor %d' % i
+            c.equal(what + ': flags, page_flags', descs[0][2:], descs[1][2:])
+            pages = []
+            for k, (m, (offset, size_, flags, _)) in enumerate(zip((a, b), descs)):
+                # each page right after the one before, but those that
+                # share the zero page
+                if offset == ends[k]:
+                    ends[k] += size_
+                elif offset != data_at or size_ != block:
+                    c.fail('%s of %s: %d bytes at %d, expected them at %d'
+                           % (what, (ours, theirs)[k], size_, offset, ends[k]))
+                stored = m[offset:offset + size_]
+                pages.append(decompress(codec, stored, block) if flags else stored)
+            c.same_bytes(what + "'s page", pages[0], pages[1])
+        c.equal('the sizes of the files', (len(a), len(b)), tuple(ends))
+
+    c.run('kdump', compare)
+    return report(c, 'the same pages as ' + theirs)
+
+
 def reader_limits(spec):
     """What the installed readers cannot do with this dump (formats.md 3.11,
     5.2, 5.3), as {what: the pattern of the error they give}."""
@@ -1415,8 +1467,11 @@ def report(c, ok):
 
 
 def main(argv):
-    if len(argv) < 3 or argv[0] not in ('build', 'check', 'memory', 'expect', 'match'):
+    if len(argv) < 3 or argv[0] not in ('build', 'check', 'memory', 'expect', 'match',
+                                         'same-pages'):
         sys.exit(__doc__)
+    if argv[0] == 'same-pages' and len(argv) == 4:
+        return same_pages(*argv[1:])
     try:
         spec = Spec(argv[1])
         if argv[0] == 'expect':
