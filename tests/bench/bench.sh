@@ -13,7 +13,9 @@
 #
 #   BENCH_GB      size of the memory image in GiB (default 1; decimals
 #                 allowed); every case scales with it
-#   BENCH_RUNS    most runs of each command; tables show the median (default 3)
+#   BENCH_RUNS    most runs of each command; tables show the median, ratios
+#                 the median of the per-round ratios (default 5, the first
+#                 five rounds whatever the budget)
 #   BENCH_BUDGET  seconds: a command runs again only while one more run as
 #                 long as its last keeps its runs within this (default 15;
 #                 0: always BENCH_RUNS)
@@ -29,9 +31,11 @@ if [ $# -ne 1 ] || [ ! -x "$1/vmc-pack" ]; then
 fi
 bin=$(cd "$1" && pwd)
 gb=${BENCH_GB:-1}
-runs=${BENCH_RUNS:-3}
+runs=${BENCH_RUNS:-5}
+min_runs=5
 budget=${BENCH_BUDGET:-15}
 case $runs in '' | *[!0-9]* | 0) echo "BENCH_RUNS: a positive integer" >&2; exit 2 ;; esac
+[ "$runs" -ge "$min_runs" ] || min_runs=$runs
 case $budget in '' | *[!0-9]*) echo "BENCH_BUDGET: a whole number of seconds (0: no limit)" >&2; exit 2 ;; esac
 size=$(awk -v g="$gb" 'BEGIN { if (g !~ /^[0-9]*\.?[0-9]+$/) exit 1; printf "%.0f", int(g * 262144) * 4096 }') ||
 	{ echo "BENCH_GB: a number of GiB" >&2; exit 2; }
@@ -206,16 +210,17 @@ int main(int argc, char **argv)
 C
 
 codec_tool=$bin/bench-codec
-build bench-codec -lz -llzo2 -lsnappy -lzstd <<'C'
+build bench-codec -ldeflate -llzo2 -lsnappy -lzstd <<'C'
 /* bench-codec CODEC LEVEL FILE: the compression library's own speed on
  *   FILE, page by page as vmc-pack compresses it for the kdump format:
- *   every 4 KiB page alone, with the calls of lib/codec-*.c, on one thread,
+ *   every 4 KiB page alone, with the calls of lib/codec/*.c, on one thread,
  *   all-zero pages skipped as dump level 1 does.  Prints "SECONDS BYTES
  *   PAGES ZERO_PAGES": SECONDS spent in the page loop (reading the file is
  *   outside it), BYTES the pages as vmc-pack stores them (compressed, or
  *   4096 raw when that does not shrink them). */
 #include <errno.h>
 #include <fcntl.h>
+#include <libdeflate.h>
 #include <lzo/lzo1x.h>
 #include <snappy-c.h>
 #include <stdint.h>
@@ -224,7 +229,6 @@ build bench-codec -lz -llzo2 -lsnappy -lzstd <<'C'
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 #include <zstd.h>
 
 #define PAGE 4096
@@ -255,7 +259,7 @@ int main(int argc, char **argv)
 	unsigned char *out;
 	size_t cap;
 	double secs = 0;
-	z_stream z = {0};
+	struct libdeflate_compressor *z = NULL;
 	ZSTD_CCtx *zc = NULL;
 	int codec, level, fd;
 
@@ -266,12 +270,12 @@ int main(int argc, char **argv)
 	codec = !strcmp(argv[1], "zlib") ? ZLIB : !strcmp(argv[1], "lzo") ? LZO :
 	        !strcmp(argv[1], "snappy") ? SNAPPY : !strcmp(argv[1], "zstd") ? ZSTD : -1;
 	level = atoi(argv[2]);
-	/* the output room each codec's bound gives, as in lib/codec-*.c */
-	cap = codec == ZLIB ? compressBound(PAGE) :
+	/* the output room each codec's bound gives, as in lib/codec/*.c */
+	cap = codec == ZLIB ? libdeflate_zlib_compress_bound(NULL, PAGE) :
 	      codec == LZO ? PAGE + PAGE / 16 + 64 + 3 :
 	      codec == SNAPPY ? snappy_max_compressed_length(PAGE) : ZSTD_compressBound(PAGE);
 	out = malloc(cap);
-	if (codec < 0 || !out || (codec == ZLIB && deflateInit(&z, level) != Z_OK) ||
+	if (codec < 0 || !out || (codec == ZLIB && !(z = libdeflate_alloc_compressor(level))) ||
 	    (codec == LZO && lzo_init() != LZO_E_OK) ||
 	    (codec == ZSTD && !(zc = ZSTD_createCCtx()))) {
 		fprintf(stderr, "bench-codec: cannot set up %s at level %d\n", argv[1], level);
@@ -306,14 +310,7 @@ int main(int argc, char **argv)
 				continue;
 			}
 			if (codec == ZLIB) {
-				if (deflateReset(&z) == Z_OK) {
-					z.next_in = (Bytef *)p;
-					z.avail_in = PAGE;
-					z.next_out = out;
-					z.avail_out = (uInt)cap;
-					if (deflate(&z, Z_FINISH) == Z_STREAM_END)
-						n = cap - z.avail_out;
-				}
+				n = libdeflate_zlib_compress(z, p, PAGE, out, cap);
 			} else if (codec == LZO) {
 				lzo_uint o = cap;
 
@@ -338,7 +335,7 @@ int main(int argc, char **argv)
 	}
 	printf("%.9f %llu %llu %llu\n", secs, bytes, pages, zero);
 	if (codec == ZLIB)
-		deflateEnd(&z);
+		libdeflate_free_compressor(z);
 	ZSTD_freeCCtx(zc);
 	free(out);
 	return 0;
@@ -485,7 +482,8 @@ group() {
 					exit 1
 				fi
 			fi
-			if [ "$round" -lt "$runs" ] && fits "$n"; then
+			# five pairs at least, whatever the budget: one proves nothing
+			if [ "$round" -lt "$runs" ] && { [ "$round" -lt "$min_runs" ] || fits "$n"; }; then
 				next+=("$n")
 			fi
 		done
@@ -496,10 +494,15 @@ group() {
 
 median() { sort -n "$work/t.$1" | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) / 1e9 }'; }
 nruns() { awk 'END { print NR }' "$work/t.$1"; }
-# speed NAME OTHER: how many times faster NAME ran than OTHER
-speed() { awk -v a="$(median "$1")" -v b="$(median "$2")" 'BEGIN { printf "%.2f", b / a }'; }
-# ratio NAME OTHER: NAME's median time over OTHER's
-ratio() { awk -v a="$(median "$1")" -v b="$(median "$2")" 'BEGIN { printf "%.2f", a / b }'; }
+# pair_ratios NAME OTHER: NAME's time over OTHER's in each round both
+# ran, one a line: group ran them in turn, so drift on the machine moves
+# both sides of a pair
+pair_ratios() { paste "$work/t.$1" "$work/t.$2" | awk 'NF == 2 { printf "%.6f\n", $1 / $2 }'; }
+# ratio NAME OTHER: the median of NAME's per-round time over OTHER's
+ratio() { pair_ratios "$1" "$2" | sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# speed NAME OTHER: how many times faster NAME ran than OTHER (the median
+# of the per-round OTHER / NAME)
+speed() { pair_ratios "$1" "$2" | awk '{ print 1 / $1 }' | sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # peak NAME: the largest peak RSS in KiB among the programs of NAME
 peak() {
 	local f k max=0
@@ -694,6 +697,9 @@ c_kdump() {
 }
 # c_tool TOOL ARG...: the command-line tool on IMG
 c_tool() { R "$1" "$@" -c "$img" >"$out"; }
+# c_mdf FLAG: makedumpfile FLAG -d 1 on the ELF dump of IMG
+c_mdf() { R makedumpfile makedumpfile "$1" -d 1 "$elf" "$out" >/dev/null; }
+elf=$work/image.elf
 check_kdump() { # KEY SHOWN
 	local stored limit same msg
 	stored=$(sed -n 's/.*"compressed_size": \([0-9]*\).*/\1/p' "$work/json.$1")
@@ -713,20 +719,37 @@ check_kdump() { # KEY SHOWN
 }
 
 # codec level shown-name library tools (a tool: its words joined by ':')
-kdump_specs=("zlib 6 zlib-6 libz gzip:-6" "zlib 1 zlib-1 libz gzip:-1"
+kdump_specs=("zlib 6 zlib-6 libdeflate gzip:-6" "zlib 1 zlib-1 libdeflate gzip:-1"
 	"lzo - lzo liblzo2 lzop:-1" "snappy - snappy libsnappy"
 	"zstd 1 zstd-1 libzstd zstd:-q:-1:-T1 zstd:-q:-1:-T2")
+# the makedumpfile each is measured against, and the targets: at most
+# LIMIT1 of its time with --threads 1, LIMIT2 with --threads 2 (- none);
+# makedumpfile -c is zlib at level 1, and it has no snappy here: its lzo
+# is the reference for both fast codecs
+declare -A MDF=([zlib1]="-c - 0.45" [lzo]="-l 0.9 0.6" [snappy]="-l 0.9 0.6")
 declare -A TOOLS=()
 if wants kdump; then
 	section kdump "IMG packed to the kdump-compressed format (dump level 1: zero pages left out), against the codec library's own limit"
-	if ! room "$((size + size / 8))"; then
-		echo "  skipped: $(($(free_bytes) >> 20)) MiB free, the outputs need $(((size + size / 8 + (256 << 20)) >> 20)) MiB"
+	if ! room "$((2 * size + size / 8))"; then
+		echo "  skipped: $(($(free_bytes) >> 20)) MiB free, the outputs and IMG's ELF dump need $(((2 * size + size / 8 + (256 << 20)) >> 20)) MiB"
 	else
 		echo "  limit: bench-codec compresses each page of IMG alone with the calls vmc-pack makes, on one thread,"
 		echo "  zero pages skipped, and times that loop only (IMG is read outside it).  vmc-pack: vmc-seg --phys 0 IMG"
 		echo "  | vmc-pack --format kdump --compress C [--level N] --dump-level 1 --threads T -o OUT."
 		echo "  MB/s: IMG's bytes, zero pages included.  The command-line tools compress IMG as one stream:"
 		echo "  their sizes are for scale, not like for like."
+		if command -v makedumpfile >/dev/null; then
+			# a CPU gives the ELF dump the PT_NOTE makedumpfile needs
+			"$bin/vmc-seg" --phys 0 "$img" </dev/null |
+				"$bin/vmc-prstatus" --cpu 0 --pid 1 rip=0xffffffff81000000 |
+				"$bin/vmc-pack" -o "$elf"
+			cat "$elf" >/dev/null
+			echo "  makedumpfile: makedumpfile FLAG -d 1 IMG.elf OUT, IMG.elf (vmc-pack's ELF dump of IMG, one CPU)"
+			echo "  written once before timing and read once, so that every run finds it cached."
+		else
+			echo "  note: makedumpfile is not installed (Debian package makedumpfile): no reference runs"
+			MDF=()
+		fi
 		for spec in "${kdump_specs[@]}"; do
 			read -r codec level shown lib tools <<<"$spec"
 			key=${shown//-/}
@@ -734,6 +757,10 @@ if wants kdump; then
 			CMD[t1_$key]="c_kdump $key $codec $level 1" CHECK[t1_$key]="check_kdump $key $shown"
 			CMD[t2_$key]="c_kdump $key $codec $level 2"
 			names=("lim_$key" "t1_$key" "t2_$key")
+			if [ -n "${MDF[$key]:-}" ]; then
+				CMD[mdf_$key]="c_mdf ${MDF[$key]%% *}"
+				names+=("mdf_$key")
+			fi
 			for t in $tools; do
 				prog=${t%%:*}
 				if command -v "$prog" >/dev/null; then
@@ -758,6 +785,10 @@ if wants kdump; then
 				"$(human "$(out_size "t1_$key")"); $(speed "t1_$key" "lim_$key") x limit"
 			row "t2_$key" "        vmc-pack --threads 2" "$size" \
 				"$(human "$(out_size "t2_$key")"); $(speed "t2_$key" "t1_$key") x t1"
+			if [ -n "${MDF[$key]:-}" ]; then
+				row "mdf_$key" "        makedumpfile ${MDF[$key]%% *} -d 1" "$size" \
+					"$(human "$(out_size "mdf_$key")"); vmc-pack t1 $(ratio "t1_$key" "mdf_$key") x, t2 $(ratio "t2_$key" "mdf_$key") x its time"
+			fi
 			for name in ${TOOLS[$key]:-}; do
 				title=${CMD[$name]#c_tool }
 				row "$name" "        ${title/-q /}" "$size" "$(human "$(out_size "$name")")"
@@ -771,6 +802,14 @@ if wants kdump; then
 			target "kdump $shown: --threads 1 speed / limit's" "$r" "$r" ">=" 0.85
 			r=$(speed "t2_$key" "t1_$key")
 			target "kdump $shown: --threads 2 speed / --threads 1's" "$r" "$r" ">=" 1.6
+			[ -n "${MDF[$key]:-}" ] || continue
+			read -r flag limit1 limit2 <<<"${MDF[$key]}"
+			if [ "$limit1" != - ]; then
+				r=$(ratio "t1_$key" "mdf_$key")
+				target "kdump $shown: --threads 1 time / makedumpfile $flag's" "$r" "$r" "<=" "$limit1"
+			fi
+			r=$(ratio "t2_$key" "mdf_$key")
+			target "kdump $shown: --threads 2 time / makedumpfile $flag's" "$r" "$r" "<=" "$limit2"
 		done
 		echo "  peak RSS per program (largest over the runs):"
 		for spec in "${kdump_specs[@]}"; do
