@@ -100,6 +100,44 @@ pack_spec() { # SPEC VMC-PACK OPTION...
 	vmc-pack "${args[@]}" "${@:2}" <"${DUMP%/*}/stream.vmc"
 }
 
+# More pages than vmc-pack keeps entries for in memory (65536): the page
+# list goes to a scratch file in sorted runs, merged when the descriptors
+# are written; the higher segment first, so that the runs interleave.
+@test "320 MiB of pages, the higher segment first: the page list in runs on disk, every page read back" {
+	head -c $((160 << 20)) /dev/urandom >low
+	# half of each page random, so that lzo stores them compressed
+	"$SYSPY" -c 'import os, sys
+out = sys.stdout.buffer
+for _ in range(160 * 256):
+    out.write(os.urandom(2048) + bytes(2048))' >high
+	vmc-seg --phys 0x20000000 high </dev/null | vmc-seg --phys 0x1000 low |
+		vmc-pack --format kdump --compress lzo --json -o vmcore >json
+	run "$SYSPY" - vmcore <<'PY'
+import sys
+import kdumpfile
+
+k = kdumpfile.kdumpfile(sys.argv[1])
+for name, phys in (('low', 0x1000), ('high', 0x20000000)):
+    with open(name, 'rb') as f:
+        at = 0
+        while True:
+            want = f.read(1 << 20)
+            if not want:
+                break
+            got = bytes(k.read(kdumpfile.KDUMP_MACHPHYSADDR, phys + at, len(want)))
+            if got != want:
+                sys.exit('%s: differs within %#x+1 MiB' % (name, phys + at))
+            at += len(want)
+print('same')
+PY
+	assert_success
+	assert_output same
+	run "$SYSPY" -c 'import json, sys
+j = json.load(open("json"))
+print(j["pages_total"], j["pages_dumped"], j["pages_zero"])'
+	assert_output '81920 81920 0'
+}
+
 @test "--flat -o FILE: check.py reassembles it, every reader reads it back" {
 	check_spec kdump-flat.spec
 }

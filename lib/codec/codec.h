@@ -47,6 +47,7 @@ struct kdl_page {
 	uint64_t count; /* pages from pfn on: more than 1 only for zero runs */
 	uint32_t size;
 	uint32_t flags; /* the codec's flag, or 0 when stored raw */
+	bool partial;   /* given by kdl_compressor_partial_page */
 	const uint8_t *data;
 };
 typedef int kdl_page_sink(void *arg, const struct kdl_page *page);
@@ -64,6 +65,10 @@ struct kdl_compressor *kdl_compressor_new(kdl_ctx *ctx,
  * before it asks again or flushes. */
 uint8_t *kdl_compressor_pages(struct kdl_compressor *c, uint64_t pfn,
                               uint64_t n, uint64_t *got);
+/* Room for the page at pfn, of which the caller has only some bytes
+ * (the rest zero): the sink sees it marked partial, so that other parts
+ * that come later can be merged into it. */
+uint8_t *kdl_compressor_partial_page(struct kdl_compressor *c, uint64_t pfn);
 /* count zero pages from pfn on, when zero pages are left out: handed to
  * the sink as one run, without a byte of them touched. */
 int kdl_compressor_zero_run(struct kdl_compressor *c, uint64_t pfn,

@@ -21,6 +21,7 @@ struct batch {
 	uint32_t size[BATCH_PAGES];
 	uint32_t flags[BATCH_PAGES];
 	bool zero[BATCH_PAGES];
+	bool partial[BATCH_PAGES];
 };
 
 struct worker {
@@ -130,6 +131,7 @@ static int drain_one(struct kdl_compressor *c)
 			.count = 1,
 			.size = b->size[i],
 			.flags = b->flags[i],
+			.partial = b->partial[i],
 		};
 
 		if (!page.zero)
@@ -173,9 +175,21 @@ uint8_t *kdl_compressor_pages(struct kdl_compressor *c, uint64_t pfn,
 	}
 	pages = b->in + (size_t)b->n * c->page_size;
 	*got = n < BATCH_PAGES - b->n ? n : BATCH_PAGES - b->n;
-	for (uint64_t i = 0; i < *got; i++)
+	for (uint64_t i = 0; i < *got; i++) {
+		b->partial[b->n] = false;
 		b->pfn[b->n++] = pfn + i;
+	}
 	return pages;
+}
+
+uint8_t *kdl_compressor_partial_page(struct kdl_compressor *c, uint64_t pfn)
+{
+	uint64_t got;
+	uint8_t *page = kdl_compressor_pages(c, pfn, 1, &got);
+
+	if (page)
+		c->batches[c->fill].partial[c->batches[c->fill].n - 1] = true;
+	return page;
 }
 
 int kdl_compressor_flush(struct kdl_compressor *c)

@@ -78,6 +78,52 @@ struct kdl_format_ops {
 	void (*free)(struct kdl_job *job);
 };
 
+/* ---- the page list of the kdump format (page-list.c) ----
+ * An entry per stored page, or per run of zero pages, added in any order
+ * and read back in page order.  A run of entries stays in memory; beyond
+ * it, runs sorted in memory go to a scratch file of the output and are
+ * merged as they are read, so that memory does not grow with the dump. */
+
+struct kdl_page_entry {
+	uint64_t pfn;
+	uint64_t off;   /* the format's: where the page is kept */
+	uint32_t size;
+	uint32_t flags;
+};
+
+struct kdl_page_list {
+	kdl_ctx *ctx;
+	struct kdl_out *out;
+	struct kdl_page_entry *buf; /* the run being filled */
+	size_t n, run;
+	int fd;                     /* the runs written out, or -1 */
+	uint64_t *runs;             /* entries in each run in the file */
+	size_t nruns, runs_cap;
+	uint64_t count;             /* entries in all */
+};
+
+/* A list of runs of run entries, its scratch file (if it needs one)
+ * from out. */
+int kdl_page_list_init(struct kdl_page_list *l, kdl_ctx *ctx, struct kdl_out *out,
+                       size_t run);
+int kdl_page_list_add(struct kdl_page_list *l, const struct kdl_page_entry *e);
+/* The entry added last, to be changed in place, or NULL when none is in
+ * memory. */
+struct kdl_page_entry *kdl_page_list_last(struct kdl_page_list *l);
+void kdl_page_list_free(struct kdl_page_list *l);
+
+/* Reading a list in page order; nothing may be added meanwhile. */
+struct kdl_page_cursor {
+	struct kdl_page_list *l;
+	struct kdl_page_head *heads;
+	size_t *heap, nheap;
+	struct kdl_page_entry *bufs;
+};
+int kdl_page_cursor_open(struct kdl_page_cursor *c, struct kdl_page_list *l);
+/* 1 with the next entry in *e, 0 at the end, -1 on failure. */
+int kdl_page_cursor_next(struct kdl_page_cursor *c, struct kdl_page_entry *e);
+void kdl_page_cursor_close(struct kdl_page_cursor *c);
+
 extern const struct kdl_format_ops kdl_format_elf;
 extern const struct kdl_format_ops kdl_format_kdump;
 

@@ -4,11 +4,14 @@
  *
  * The descriptors come before the pages but their number is known only at
  * the end of a stream, so compressed pages go to a scratch file first and
- * are copied after the descriptors when everything is known.
+ * are copied after the descriptors when everything is known; the list of
+ * them goes to a scratch file of its own beyond a run of entries
+ * (page-list.c).
  *
- * A page a segment covers only in part may get its other bytes from a
- * segment that comes later, in any order: such pages are kept aside and
- * merged at the end. */
+ * A page a segment covers only in part is compressed with zeros for the
+ * bytes it lacks once the stream moves past it; the rest may come in a
+ * later segment, in any order, and such parts are merged at the end.  A
+ * stream in page order thus keeps one page aside at a time. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,35 +21,32 @@
 #include "layout/kdump.h"
 
 #define WBUF_SIZE KDL_CHUNK
+/* Entries kept in memory: 1.5 MiB, a run of 256 MiB of stored pages. */
+#define RUN_ENTRIES 65536
 #define ZERO_PAGE UINT64_MAX
 
-/* A stored page, or a run of zero pages (off ZERO_PAGE, size the number of
- * pages), so that holes in the input cost no memory per page. */
-struct kd_page {
-	uint64_t pfn;
-	uint64_t off; /* in the scratch file, or ZERO_PAGE */
-	uint32_t size;
-	uint32_t flags;
-};
+/* A page list entry is a stored page (off in the scratch file), or a run
+ * of zero pages (off ZERO_PAGE, size the number of pages), so that holes
+ * in the input cost no memory per page. */
 
-struct partial {
-	uint64_t pfn;
-	uint8_t *data; /* zero where no segment put bytes */
-};
+/* In kd_page.flags beside the codec's flag, never written: a page that
+ * holds only part of its bytes, which another part may join. */
+#define PARTIAL 0x80000000u
 
 struct kdump_priv {
 	kdl_ctx *ctx;
 	uint32_t page;
 	unsigned shift;
 	struct kdl_compressor *comp;
-	struct partial *partials; /* the last one is being filled */
-	size_t npartials, partials_cap;
+	uint8_t *part;     /* the page being filled in part, zero elsewhere */
+	uint64_t part_pfn;
+	bool part_open;
 	int scratch;
 	uint64_t scratch_len;
 	uint8_t *wbuf;
 	size_t wfill;
-	struct kd_page *pages;
-	size_t nentries, entries_cap;
+	struct kdl_page_list pages;
+	bool in_place;      /* the pages are in the scratch file in page order */
 	uint64_t npages;
 	uint64_t zero_pages;
 };
@@ -64,26 +64,14 @@ static int flush_wbuf(struct kdump_priv *priv)
 	return kdl_write_all(priv->ctx, priv->scratch, "scratch file", priv->wbuf, n);
 }
 
-/* Called in stream order with each page compressed. */
-static struct kd_page *new_entry(struct kdump_priv *priv, uint64_t pfn)
-{
-	struct kd_page *p;
-
-	if (kdl_grow(priv->ctx, &priv->pages, &priv->entries_cap, priv->nentries,
-	             sizeof(*p)))
-		return NULL;
-	p = &priv->pages[priv->nentries++];
-	p->pfn = pfn;
-	return p;
-}
-
 static int take_zero(struct kdump_priv *priv, const struct kdl_page *page)
 {
-	struct kd_page *p = priv->nentries ? &priv->pages[priv->nentries - 1] : NULL;
+	struct kdl_page_entry *p = kdl_page_list_last(&priv->pages);
 
-	/* zero pages in a row, from holes or not, share one entry */
-	if (page->count == 1 && p && p->off == ZERO_PAGE &&
-	    p->pfn + p->size == page->pfn && p->size < UINT32_MAX) {
+	/* zero pages in a row, from holes or not, share one entry; a
+	 * partial one keeps its own, to be merged */
+	if (page->count == 1 && !page->partial && p && p->off == ZERO_PAGE &&
+	    !(p->flags & PARTIAL) && p->pfn + p->size == page->pfn && p->size < UINT32_MAX) {
 		p->size++;
 		priv->zero_pages++;
 		priv->npages++;
@@ -92,12 +80,15 @@ static int take_zero(struct kdump_priv *priv, const struct kdl_page *page)
 	for (uint64_t done = 0; done < page->count;) {
 		uint64_t n = page->count - done < UINT32_MAX ? page->count - done
 		                                             : UINT32_MAX;
+		struct kdl_page_entry e = {
+			.pfn = page->pfn + done,
+			.off = ZERO_PAGE,
+			.size = (uint32_t)n,
+			.flags = page->partial ? PARTIAL : 0,
+		};
 
-		p = new_entry(priv, page->pfn + done);
-		if (!p)
+		if (kdl_page_list_add(&priv->pages, &e))
 			return -1;
-		p->off = ZERO_PAGE;
-		p->size = (uint32_t)n;
 		done += n;
 	}
 	priv->zero_pages += page->count;
@@ -108,16 +99,17 @@ static int take_zero(struct kdump_priv *priv, const struct kdl_page *page)
 static int take_page(void *arg, const struct kdl_page *page)
 {
 	struct kdump_priv *priv = arg;
-	struct kd_page *p;
+	struct kdl_page_entry e = {
+		.pfn = page->pfn,
+		.off = priv->scratch_len,
+		.size = page->size,
+		.flags = page->flags | (page->partial ? PARTIAL : 0),
+	};
 
 	if (page->zero)
 		return take_zero(priv, page);
-	p = new_entry(priv, page->pfn);
-	if (!p)
+	if (kdl_page_list_add(&priv->pages, &e))
 		return -1;
-	p->off = priv->scratch_len;
-	p->size = page->size;
-	p->flags = page->flags;
 	priv->npages++;
 	if (page->size > WBUF_SIZE - priv->wfill && flush_wbuf(priv))
 		return -1;
@@ -128,7 +120,7 @@ static int take_page(void *arg, const struct kdl_page *page)
 }
 
 /* Pages an entry stands for. */
-static uint64_t entry_pages(const struct kd_page *p)
+static uint64_t entry_pages(const struct kdl_page_entry *p)
 {
 	return p->off == ZERO_PAGE ? p->size : 1;
 }
@@ -145,8 +137,12 @@ static int setup(struct kdl_job *job)
 	priv->wbuf = kdl_alloc(job->ctx, WBUF_SIZE);
 	if (!priv->wbuf)
 		return -1;
+	priv->part = kdl_alloc(job->ctx, priv->page);
+	if (!priv->part)
+		return -1;
 	priv->scratch = kdl_out_scratch(job->out);
-	if (priv->scratch < 0)
+	if (priv->scratch < 0 ||
+	    kdl_page_list_init(&priv->pages, job->ctx, job->out, RUN_ENTRIES))
 		return -1;
 	priv->comp = kdl_compressor_new(job->ctx, plan->codec, plan->level,
 	                                priv->page, plan->threads,
@@ -161,24 +157,32 @@ static int kdump_segment_begin(struct kdl_job *job)
 	return priv->comp ? 0 : setup(job);
 }
 
-/* The partial page at pfn, kept aside: the last one if it is that page,
- * else a new one. */
-static uint8_t *partial_page(struct kdump_priv *priv, uint64_t pfn)
+/* The page filled in part goes to be compressed. */
+static int close_part(struct kdump_priv *priv)
 {
-	struct partial *p = priv->npartials ? &priv->partials[priv->npartials - 1] : NULL;
+	uint8_t *page;
 
-	if (p && p->pfn == pfn)
-		return p->data;
-	if (kdl_grow(priv->ctx, &priv->partials, &priv->partials_cap,
-	             priv->npartials, sizeof(*p)))
+	if (!priv->part_open)
+		return 0;
+	page = kdl_compressor_partial_page(priv->comp, priv->part_pfn);
+	if (!page)
+		return -1;
+	memcpy(page, priv->part, priv->page);
+	memset(priv->part, 0, priv->page);
+	priv->part_open = false;
+	return 0;
+}
+
+/* The page at pfn to be filled in part: the one open if it is that page. */
+static uint8_t *part_page(struct kdump_priv *priv, uint64_t pfn)
+{
+	if (priv->part_open && priv->part_pfn == pfn)
+		return priv->part;
+	if (close_part(priv))
 		return NULL;
-	p = &priv->partials[priv->npartials];
-	p->pfn = pfn;
-	p->data = kdl_alloc(priv->ctx, priv->page);
-	if (!p->data)
-		return NULL;
-	priv->npartials++;
-	return p->data;
+	priv->part_pfn = pfn;
+	priv->part_open = true;
+	return priv->part;
 }
 
 static int kdump_bytes(struct kdl_job *job, struct kdl_source *src)
@@ -195,6 +199,9 @@ static int kdump_bytes(struct kdl_job *job, struct kdl_source *src)
 		if (!in && n >= priv->page) {
 			uint64_t want = n >> priv->shift;
 
+			/* pages in the order they came */
+			if (close_part(priv))
+				return -1;
 			if (zeros && excludes_zero(job)) {
 				/* whole zero pages, left out anyway: a run,
 				 * never touched */
@@ -211,7 +218,7 @@ static int kdump_bytes(struct kdl_job *job, struct kdl_source *src)
 			continue;
 		}
 		got = priv->page - in < n ? priv->page - in : n;
-		page = partial_page(priv, pfn);
+		page = part_page(priv, pfn);
 		/* a partial page is zero-filled already: zeros need no copy */
 		if (!page || (zeros ? kdl_source_skip(src, got)
 		                    : kdl_source_read(src, page + in, (size_t)got)))
@@ -221,100 +228,156 @@ static int kdump_bytes(struct kdl_job *job, struct kdl_source *src)
 	return 0;
 }
 
-static int by_pfn(const void *a, const void *b)
+/* The bytes of a stored page, read back from the scratch file. */
+static int load_page(struct kdump_priv *priv, const struct kdl_codec *codec,
+                     const struct kdl_page_entry *p, uint8_t *dst, uint8_t *tmp)
 {
-	const struct kd_page *x = a, *y = b;
+	uint32_t flags = p->flags & ~PARTIAL;
+	uint64_t at = p->off;
+	ssize_t got;
 
-	return (x->pfn > y->pfn) - (x->pfn < y->pfn);
-}
-
-/* Pages in the file in page order, as makedumpfile stores them, though
- * partial pages were compressed last or segments came out of order. */
-static int reorder(struct kdl_job *job)
-{
-	struct kdump_priv *priv = job->priv;
-	uint64_t end = 0, pos = 0;
-	bool sorted = true;
-	int fd;
-
-	for (size_t i = 0; i < priv->nentries && sorted; i++) {
-		const struct kd_page *p = &priv->pages[i];
-
-		if (p->off != ZERO_PAGE) {
-			sorted = p->off >= end;
-			end = p->off + p->size;
-		}
-	}
-	if (sorted)
+	if (p->off == ZERO_PAGE) {
+		memset(dst, 0, priv->page);
 		return 0;
-	fd = kdl_out_scratch(job->out);
-	if (fd < 0)
-		return -1;
-	for (size_t i = 0; i < priv->nentries; i++) {
-		struct kd_page *p = &priv->pages[i];
-		uint64_t at = p->off;
-		ssize_t got;
-
-		if (p->off == ZERO_PAGE)
-			continue;
-		if (p->size > WBUF_SIZE - priv->wfill) {
-			if (kdl_write_all(priv->ctx, fd, "scratch file", priv->wbuf, priv->wfill))
-				goto fail;
-			priv->wfill = 0;
-		}
-		got = kdl_read_full(priv->ctx, priv->scratch, "scratch file",
-		                    priv->wbuf + priv->wfill, p->size, &at);
-		if (got != (ssize_t)p->size) {
-			if (got >= 0)
-				kdl_err(priv->ctx, KDL_ERR_IO, "scratch file: shorter than what was written to it");
-			goto fail;
-		}
-		priv->wfill += p->size;
-		p->off = pos;
-		pos += p->size;
 	}
-	if (kdl_write_all(priv->ctx, fd, "scratch file", priv->wbuf, priv->wfill))
-		goto fail;
-	priv->wfill = 0;
-	close(priv->scratch);
-	priv->scratch = fd;
+	got = kdl_read_full(priv->ctx, priv->scratch, "scratch file", flags ? tmp : dst,
+	                    p->size, &at);
+	if (got != (ssize_t)p->size)
+		return got < 0 ? -1 : kdl_err(priv->ctx, KDL_ERR_IO, "scratch file: shorter than what was written to it");
+	if (flags && codec->decompress(tmp, p->size, dst, priv->page))
+		return kdl_err(priv->ctx, KDL_ERR_IO, "scratch file: a page written to it does not decompress");
 	return 0;
-fail:
-	close(fd);
-	return -1;
 }
 
-static int partial_by_pfn(const void *a, const void *b)
-{
-	const struct partial *x = a, *y = b;
-
-	return (x->pfn > y->pfn) - (x->pfn < y->pfn);
-}
-
-/* The pages segments cover in part, each merged from all its parts (their
- * bytes never overlap, so OR puts them together) and compressed like any
- * other. */
-static int merge_partials(struct kdl_job *job)
+/* The n entries at parts, parts of one page (their bytes never overlap,
+ * so OR puts them together), become one: the merged page, stored at the
+ * end of the scratch file and listed. */
+static int merge_parts(struct kdl_job *job, const struct kdl_page_entry *parts, size_t n,
+                       void *state, uint8_t *buf)
 {
 	struct kdump_priv *priv = job->priv;
+	const struct kdl_codec *codec = job->plan->codec;
+	size_t bound = codec->bound(priv->page);
+	uint8_t *merged = buf, *one = buf + priv->page, *tmp = one + priv->page;
+	/* partial still: a zero page joins no run of zero pages */
+	struct kdl_page page = {.pfn = parts->pfn, .count = 1, .partial = true};
 
-	if (priv->npartials)
-		qsort(priv->partials, priv->npartials, sizeof(*priv->partials), partial_by_pfn);
-	for (size_t i = 0; i < priv->npartials;) {
-		uint8_t *data = priv->partials[i].data, *page;
-		uint64_t pfn = priv->partials[i].pfn, got;
-		size_t j = i + 1;
-
-		for (; j < priv->npartials && priv->partials[j].pfn == pfn; j++)
-			for (uint32_t k = 0; k < priv->page; k++)
-				data[k] |= priv->partials[j].data[k];
-		page = kdl_compressor_pages(priv->comp, pfn, 1, &got);
-		if (!page)
+	memset(merged, 0, priv->page);
+	for (size_t i = 0; i < n; i++) {
+		if (!(parts[i].flags & PARTIAL))
+			return kdl_err(job->ctx, KDL_ERR_CORRUPT, "page 0x%" PRIx64 " is stored twice",
+			               parts->pfn << priv->shift);
+		if (load_page(priv, codec, &parts[i], one, tmp))
 			return -1;
-		memcpy(page, data, priv->page);
-		i = j;
+		for (uint32_t k = 0; k < priv->page; k++)
+			merged[k] |= one[k];
 	}
-	return kdl_compressor_flush(priv->comp);
+	/* as the compressor would have stored it whole */
+	page.zero = excludes_zero(job) && kdl_page_is_zero(merged, priv->page);
+	if (!page.zero) {
+		size_t size = codec->compress(state, merged, priv->page, tmp, bound);
+
+		page.data = size && size < priv->page ? tmp : merged;
+		page.size = page.data == tmp ? (uint32_t)size : priv->page;
+		page.flags = page.data == tmp ? codec->flag : 0;
+	}
+	return take_page(priv, &page);
+}
+
+/* What merging needs: a codec state and room for three pages. */
+struct merging {
+	void *state;
+	uint8_t *buf;
+};
+
+static int merging_start(struct kdl_job *job, struct merging *m)
+{
+	const struct kdl_codec *codec = job->plan->codec;
+	uint32_t page = ((struct kdump_priv *)job->priv)->page;
+
+	if (m->buf)
+		return 0;
+	m->state = codec->new_state ? codec->new_state(job->plan->level) : NULL;
+	m->buf = malloc(2 * (size_t)page + codec->bound(page));
+	if (!m->buf || (codec->new_state && !m->state))
+		return kdl_err(job->ctx, KDL_ERR_NOMEM, "out of memory");
+	return 0;
+}
+
+static void merging_end(struct kdl_job *job, struct merging *m)
+{
+	if (m->state)
+		job->plan->codec->free_state(m->state);
+	free(m->buf);
+}
+
+/* An entry of the list made anew, with the counts. */
+static int keep_entry(struct kdump_priv *priv, const struct kdl_page_entry *e,
+                      uint64_t *next_off)
+{
+	if (kdl_page_list_add(&priv->pages, e))
+		return -1;
+	priv->npages += entry_pages(e);
+	if (e->off == ZERO_PAGE) {
+		priv->zero_pages += e->size;
+	} else {
+		priv->in_place &= e->off == *next_off;
+		*next_off = e->off + e->size;
+	}
+	return 0;
+}
+
+/* Every page once: the list read back in page order and made anew, the
+ * parts of a page merged, a page given twice refused; and whether the
+ * pages lie in the scratch file in page order, nothing between them. */
+static int clean_pages(struct kdl_job *job)
+{
+	struct kdump_priv *priv = job->priv;
+	struct kdl_page_list old = priv->pages;
+	struct kdl_page_cursor cur = {0};
+	struct kdl_page_entry *group = NULL, e;
+	struct merging m = {0};
+	size_t ngroup, group_cap = 0;
+	uint64_t next_off = 0;
+	int got, ret = -1;
+
+	if (kdl_page_list_init(&priv->pages, job->ctx, job->out, RUN_ENTRIES)) {
+		kdl_page_list_free(&priv->pages);
+		priv->pages = old;
+		return -1;
+	}
+	priv->npages = priv->zero_pages = 0;
+	priv->in_place = true;
+	if (kdl_page_cursor_open(&cur, &old))
+		goto out;
+	got = kdl_page_cursor_next(&cur, &e);
+	while (got > 0) {
+		uint64_t end = e.pfn + entry_pages(&e);
+
+		/* the entries that start inside the first one's pages */
+		for (ngroup = 0; got > 0 && (!ngroup || e.pfn < end); ngroup++) {
+			if (kdl_grow(job->ctx, &group, &group_cap, ngroup, sizeof(*group)))
+				goto out;
+			group[ngroup] = e;
+			got = kdl_page_cursor_next(&cur, &e);
+		}
+		if (got < 0)
+			goto out;
+		if (ngroup == 1 ? keep_entry(priv, group, &next_off)
+		                : merging_start(job, &m) || merge_parts(job, group, ngroup, m.state, m.buf))
+			goto out;
+		priv->in_place &= ngroup == 1;
+	}
+	if (got < 0)
+		goto out;
+	priv->in_place &= next_off == priv->scratch_len;
+	ret = flush_wbuf(priv);
+out:
+	kdl_page_cursor_close(&cur);
+	kdl_page_list_free(&old);
+	merging_end(job, &m);
+	free(group);
+	return ret;
 }
 
 /* Page frames the segments cover: one past the highest. */
@@ -470,50 +533,97 @@ static int write_bitmaps(struct kdl_out *out, const kdl_dump *dump,
 	return ret ? -1 : 0;
 }
 
-static int write_descs(struct kdl_out *out, const struct kdl_job *job,
-                       const struct kdump_layout *l)
+/* The pages to their place in a new scratch file, in page order. */
+static int move_page(struct kdump_priv *priv, int fd, struct kdl_page_entry *p,
+                     uint64_t *pos)
+{
+	uint64_t at = p->off;
+	ssize_t got;
+
+	if (p->size > WBUF_SIZE - priv->wfill) {
+		if (kdl_write_all(priv->ctx, fd, "scratch file", priv->wbuf, priv->wfill))
+			return -1;
+		priv->wfill = 0;
+	}
+	got = kdl_read_full(priv->ctx, priv->scratch, "scratch file", priv->wbuf + priv->wfill,
+	                    p->size, &at);
+	if (got != (ssize_t)p->size)
+		return got < 0 ? -1 : kdl_err(priv->ctx, KDL_ERR_IO, "scratch file: shorter than what was written to it");
+	priv->wfill += p->size;
+	p->off = *pos;
+	*pos += p->size;
+	return 0;
+}
+
+/* The descriptors, in page order; the pages in the scratch file put in
+ * that order where they are not. */
+static int write_descs(struct kdl_job *job, const struct kdump_layout *l)
 {
 	enum { PER_CHUNK = 4096 };
-	const struct kdump_priv *priv = job->priv;
+	struct kdump_priv *priv = job->priv;
+	struct kdl_out *out = job->out;
 	bool be = kdl_dump_arch(job->dump)->big_endian;
-	uint64_t written = 0;
+	uint64_t written = 0, pos = 0;
 	uint8_t *buf = kdl_alloc(out->ctx, PER_CHUNK * KDUMP_DESC_SIZE);
+	struct kdl_page_cursor cur = {0};
+	struct kdl_page_entry p;
 	size_t fill = 0;
-	int ret = 0;
+	int fd = -1, got = -1;
 
-	if (!buf)
-		return -1;
-	for (size_t i = 0; i < priv->nentries && !ret; i++) {
-		const struct kd_page *p = &priv->pages[i];
-
-		for (uint64_t k = 0; k < entry_pages(p) && !ret; k++) {
+	if (!buf || kdl_page_cursor_open(&cur, &priv->pages))
+		goto out;
+	if (!priv->in_place && (fd = kdl_out_scratch(out)) < 0)
+		goto out;
+	while ((got = kdl_page_cursor_next(&cur, &p)) > 0) {
+		if (p.off != ZERO_PAGE && !priv->in_place && move_page(priv, fd, &p, &pos))
+			goto fail;
+		for (uint64_t k = 0; k < entry_pages(&p); k++) {
 			uint8_t *d = buf + fill * KDUMP_DESC_SIZE;
 
 			memset(d, 0, KDUMP_DESC_SIZE);
-			if (p->off == ZERO_PAGE) {
+			if (p.off == ZERO_PAGE) {
 				kdl_put64(d + PD_OFFSET, l->data_off, be);
 				kdl_put32(d + PD_SIZE, priv->page, be);
 			} else {
-				kdl_put64(d + PD_OFFSET, l->pages_off + p->off, be);
-				kdl_put32(d + PD_SIZE, p->size, be);
-				kdl_put32(d + PD_FLAGS, p->flags, be);
+				kdl_put64(d + PD_OFFSET, l->pages_off + p.off, be);
+				kdl_put32(d + PD_SIZE, p.size, be);
+				kdl_put32(d + PD_FLAGS, p.flags & ~PARTIAL, be);
 			}
 			if (++fill == PER_CHUNK) {
-				ret = kdl_out_write(out, buf, fill * KDUMP_DESC_SIZE,
-				                    l->desc_off + written * KDUMP_DESC_SIZE);
+				if (kdl_out_write(out, buf, fill * KDUMP_DESC_SIZE,
+				                  l->desc_off + written * KDUMP_DESC_SIZE))
+					goto fail;
 				written += fill;
 				fill = 0;
 			}
 		}
 	}
-	if (!ret && fill)
-		ret = kdl_out_write(out, buf, fill * KDUMP_DESC_SIZE,
-		                    l->desc_off + written * KDUMP_DESC_SIZE);
+	if (got < 0 || (fill && kdl_out_write(out, buf, fill * KDUMP_DESC_SIZE,
+	                                      l->desc_off + written * KDUMP_DESC_SIZE)))
+		goto fail;
+	if (!priv->in_place) {
+		if (kdl_write_all(priv->ctx, fd, "scratch file", priv->wbuf, priv->wfill))
+			goto fail;
+		priv->wfill = 0;
+		close(priv->scratch);
+		priv->scratch = fd;
+		/* merged parts leave what they replaced behind */
+		priv->scratch_len = pos;
+		fd = -1;
+	}
+	got = 0;
+	goto out;
+fail:
+	got = -1;
+out:
+	if (fd >= 0)
+		close(fd);
+	kdl_page_cursor_close(&cur);
 	free(buf);
-	return ret;
+	return got;
 }
 
-/* Everything compressed, in page order, each page once. */
+/* Everything compressed, the list in page order, each page once. */
 static int settle_pages(struct kdl_job *job)
 {
 	struct kdump_priv *priv = job->priv;
@@ -523,16 +633,9 @@ static int settle_pages(struct kdl_job *job)
 		return kdl_err(job->ctx, KDL_ERR_UNSUPPORTED,
 		               "the page size became %" PRIu32 " after segment data came in %" PRIu32 "-byte pages: the kdump format needs the vmcoreinfo or architecture before the segments",
 		               page, priv->page);
-	if (kdl_compressor_flush(priv->comp) || merge_partials(job) ||
-	    flush_wbuf(priv))
+	if (close_part(priv) || kdl_compressor_flush(priv->comp) || flush_wbuf(priv))
 		return -1;
-	if (priv->nentries)
-		qsort(priv->pages, priv->nentries, sizeof(*priv->pages), by_pfn);
-	for (size_t i = 1; i < priv->nentries; i++)
-		if (priv->pages[i].pfn < priv->pages[i - 1].pfn + entry_pages(&priv->pages[i - 1]))
-			return kdl_err(job->ctx, KDL_ERR_CORRUPT, "page 0x%" PRIx64 " is stored twice",
-			               priv->pages[i].pfn << priv->shift);
-	return reorder(job);
+	return clean_pages(job);
 }
 
 static int kdump_finish(struct kdl_job *job)
@@ -555,7 +658,7 @@ static int kdump_finish(struct kdl_job *job)
 	if (kdl_out_write(out, head, KDUMP_HEADER_SIZE, 0) ||
 	    kdl_out_write(out, head + priv->page, KDUMP_SUB_HEADER_SIZE + notes->len,
 	                  priv->page) ||
-	    write_bitmaps(out, job->dump, &l, priv->page) || write_descs(out, job, &l))
+	    write_bitmaps(out, job->dump, &l, priv->page) || write_descs(job, &l))
 		goto out;
 	if (excludes_zero(job)) {
 		/* the page every zero page points to, written out even where
@@ -621,14 +724,12 @@ static void kdump_free(struct kdl_job *job)
 	struct kdump_priv *priv = job->priv;
 
 	kdl_compressor_free(priv->comp);
-	for (size_t i = 0; i < priv->npartials; i++)
-		free(priv->partials[i].data);
-	free(priv->partials);
+	free(priv->part);
 	/* the scratch descriptor is set once wbuf is */
 	if (priv->wbuf && priv->scratch >= 0)
 		close(priv->scratch);
 	free(priv->wbuf);
-	free(priv->pages);
+	kdl_page_list_free(&priv->pages);
 }
 
 const struct kdl_format_ops kdl_format_kdump = {

@@ -500,6 +500,56 @@ static void test_partial_pages_merged(void)
 	kdl_dump_free(d);
 }
 
+/* A page in three parts and one in two zero parts, out of order, at dump
+ * level 1: each merged once, compressed, and the zero one shares the zero
+ * page; the file is the one the same dump built through the API gives. */
+static void test_parts_out_of_order(void)
+{
+	static const struct { uint64_t phys; size_t len; const uint8_t *data; } parts[] = {
+		{0x1200, 0xe00, noise + 0x200},
+		{0x3800, 0x800, zeros},
+		{0x1000, 0x100, fill},
+		{0x3000, 0x800, zeros},
+		{0x1100, 0x100, zeros},
+	};
+	struct kdl_options opts = options("zlib", 0, 1);
+	kdl_dump *built = kdl_dump_new(ctx, NULL), *d = kdl_dump_new(ctx, NULL);
+	struct kdl_stats st;
+	uint8_t want[4096] = {0}, *f = NULL;
+	size_t len;
+
+	if (!CHECK(built) || !CHECK(d))
+		goto out;
+	stream_begin();
+	for (size_t i = 0; i < KDL_ARRAY_SIZE(parts); i++) {
+		CHECK_EQ(kdl_dump_add_segment_buffer(built, parts[i].phys, parts[i].phys,
+		                                     parts[i].data, parts[i].len), 0);
+		stream_segment(parts[i].phys, parts[i].phys, parts[i].data, parts[i].len, false);
+	}
+	if (!CHECK_EQ(kdl_dump_write(built, scratch_file("parts-built"), &opts, NULL), 0) ||
+	    !CHECK_EQ(stream_pack(d, "parts", &opts, &st), 0)) {
+		fprintf(stderr, "  error: %s\n", kdl_ctx_error(ctx));
+		goto out;
+	}
+	same_files("parts", "parts-built");
+	CHECK_EQ(st.pages_total, 2);
+	CHECK_EQ(st.pages_dumped, 1);
+	CHECK_EQ(st.pages_zero, 1);
+	f = read_file(scratch_file("parts"), &len);
+	if (!CHECK(f))
+		goto out;
+	memcpy(want, fill, 0x100);
+	memcpy(want + 0x200, noise + 0x200, 0xe00);
+	check_packed_page(f, desc(f, 0, false), ZLIB, want);
+	CHECK_EQ(desc(f, 1, false).offset, 4 * 4096 + 2 * 24);
+	CHECK_EQ(desc(f, 1, false).size, 4096);
+	CHECK_EQ(st.actual_size, len);
+out:
+	free(f);
+	kdl_dump_free(built);
+	kdl_dump_free(d);
+}
+
 /* Segments out of physical order, zeros among them as data and as a run:
  * the pages are stored in page order, the file the one the same dump
  * built through the API gives. */
@@ -664,14 +714,15 @@ int main(void)
 	test_flattened();
 	test_big_pages();
 	test_partial_pages_merged();
+	test_parts_out_of_order();
 	test_out_of_order();
 	test_page_size_conflict();
 	test_page_size_after_data();
 	test_page_stored_twice();
 	/* the dumps (x86_64, s390x, le, be, level0, none, five codecs, plain,
-	 * flat, big, big-stream, order-built, order) and the stream: nothing
-	 * for the refused ones, no scratch file behind */
-	CHECK_EQ(scratch_entries(), 17 + 1);
+	 * flat, big, big-stream, parts-built, parts, order-built, order) and
+	 * the stream: nothing for the refused ones, no scratch file behind */
+	CHECK_EQ(scratch_entries(), 19 + 1);
 	kdl_ctx_free(ctx);
 	return check_done("format/kdump");
 }
