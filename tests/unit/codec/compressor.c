@@ -1,7 +1,8 @@
 /* codec/compressor.c: pages go in, one or several at a time, and reach the
  * sink in the same order whatever the threads: compressed, stored raw
  * where they do not shrink, left out when zero only if asked, zero runs
- * as one entry; a flush delivers all given so far, and a sink's failure
+ * as one entry, pages given in part marked so; a flush delivers all given
+ * so far, and a sink's failure
  * comes back to the caller. */
 #include "codec-check.h"
 
@@ -20,7 +21,7 @@ struct received {
 	size_t calls;
 	size_t fail_at; /* the sink refuses its call of this number; 0 never */
 	uint64_t pfn[MAX_PAGES], count[MAX_PAGES];
-	bool zero[MAX_PAGES];
+	bool zero[MAX_PAGES], partial[MAX_PAGES];
 	uint32_t size[MAX_PAGES], flags[MAX_PAGES];
 	uint8_t *data;
 };
@@ -34,6 +35,7 @@ static int sink(void *arg, const struct kdl_page *page)
 	r->pfn[r->n] = page->pfn;
 	r->count[r->n] = page->count;
 	r->zero[r->n] = page->zero;
+	r->partial[r->n] = page->partial;
 	r->size[r->n] = page->size;
 	r->flags[r->n] = page->flags;
 	if (!page->zero)
@@ -353,6 +355,41 @@ static void test_no_state(void)
 	free_received(r);
 }
 
+/* Pages given in part reach the sink marked so, in their place among the
+ * others, zero or not; whole pages in the same batch are not. */
+static void test_partial_pages(void)
+{
+	struct received *r = new_received();
+	struct kdl_compressor *c;
+	uint8_t *p;
+
+	if (!r)
+		return;
+	c = kdl_compressor_new(ctx, &kdl_codec_lzo, 0, PAGE, 2, true, sink, r);
+	if (!CHECK(c)) {
+		free_received(r);
+		return;
+	}
+	if ((p = one_page(c, 1)))
+		make_page(p, PAGE, TEXT, 1);
+	if ((p = kdl_compressor_partial_page(c, 2)))
+		make_page(p, PAGE, COUNTER, 2);
+	if ((p = kdl_compressor_partial_page(c, 3)))
+		make_page(p, PAGE, ZERO, 3);
+	if ((p = one_page(c, 4)))
+		make_page(p, PAGE, ZERO, 4);
+	CHECK_EQ(kdl_compressor_flush(c), 0);
+	if (CHECK_EQ(r->n, 4)) {
+		for (size_t i = 0; i < 4; i++)
+			CHECK_EQ(r->pfn[i], i + 1);
+		CHECK(!r->partial[0] && r->partial[1] && r->partial[2] && !r->partial[3]);
+		CHECK(!r->zero[1] && r->zero[2] && r->zero[3]);
+		check_page(&kdl_codec_lzo, r, 1, 2, COUNTER, 2, true);
+	}
+	kdl_compressor_free(c);
+	free_received(r);
+}
+
 static void test_page_is_zero(void)
 {
 	static uint8_t p[PAGE];
@@ -381,6 +418,7 @@ int main(void)
 	ctx = kdl_ctx_new();
 	if (!CHECK(ctx))
 		return 1;
+	test_partial_pages();
 	test_page_is_zero();
 	test_in_order_whatever_the_threads();
 	test_several_pages_at_once();
