@@ -2,8 +2,7 @@
  * sink in the same order whatever the threads: compressed, stored raw
  * where they do not shrink, left out when zero only if asked, zero runs
  * as one entry, pages given in part marked so; a flush delivers all given
- * so far, and a sink's failure
- * comes back to the caller. */
+ * so far, and a sink's failure comes back to the caller. */
 #include "codec-check.h"
 
 #define MAX_PAGES 1200
