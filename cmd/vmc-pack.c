@@ -11,7 +11,8 @@ static void usage(void)
 	char formats[256], choices[256];
 
 	printf("usage: vmc-pack -o FILE|- [--format %s] [--arch A] [--stats] [--json] [--dry-run]\n"
-	       "                [--compress C] [--level N] [--dump-level N] [--threads N] [--page-size N] [--flat]\n"
+	       "                [--compress C] [--level N] [--dump-level N] [--threads N] [--page-size N]\n"
+	       "                [--flat | --split N]\n"
 	       "\n"
 	       "Reads the record stream on stdin and writes the dump it describes to FILE,\n"
 	       "atomically: FILE appears only when the whole dump is written.\n"
@@ -30,6 +31,7 @@ static void usage(void)
 	cmd_help("--threads N", "compression threads (default: one per online CPU)");
 	cmd_help("--page-size N", "page size when the vmcoreinfo has no PAGESIZE");
 	cmd_help("--flat", "write makedumpfile's flattened format to FILE");
+	cmd_help("--split N", "write the pages in N files, FILE.1 to FILE.N, as makedumpfile --split");
 	cmd_help("--help, --version", "%s", "");
 	printf("\n");
 	cmd_help_entries("Formats", &kdl_formats);
@@ -42,7 +44,7 @@ struct args {
 	const struct kdl_entry *format, *arch, *codec;
 	bool stats, json, dry_run, flat, has_level;
 	int32_t level, dump_level;
-	uint32_t threads;
+	uint32_t threads, split;
 	uint64_t page_size;
 };
 
@@ -62,6 +64,8 @@ static void options(kdl_ctx *ctx, const struct args *a, struct kdl_options *wo)
 		cmd_die(ctx, "--dump-level");
 	if (kdl_options_set_threads(ctx, wo, a->threads))
 		cmd_die(ctx, "--threads");
+	if (kdl_options_set_split(ctx, wo, a->split))
+		cmd_die(ctx, "--split");
 	wo->flat = a->flat;
 	if (epoch && *epoch) {
 		if (kdl_parse_u64(ctx, epoch, &wo->timestamp))
@@ -99,6 +103,7 @@ int main(int argc, char **argv)
 		{.name = "threads", .arg = CMD_U32, .value = &a.threads},
 		{.name = "page-size", .arg = CMD_SIZE, .value = &a.page_size},
 		{.name = "flat", .arg = CMD_FLAG, .value = &a.flat},
+		{.name = "split", .arg = CMD_U32, .value = &a.split},
 		{0},
 	};
 	int first = cmd_parse(ctx, argc, argv, opts, usage);

@@ -235,6 +235,9 @@ struct kdl_options {
 	int dump_level;       /* makedumpfile's: bit 1 leaves out zero pages */
 	unsigned threads;     /* compression threads; 0 one per online CPU */
 	int flat;             /* makedumpfile's flattened format, as -F */
+	/* as makedumpfile --split: the pages in this many files, PATH.1 to
+	 * PATH.N, each a range of them; 0 or 1: one file, PATH */
+	unsigned split;
 	/* the header's time when the vmcoreinfo has no CRASHTIME, if set;
 	 * else the time of writing */
 	int has_timestamp;
@@ -254,6 +257,8 @@ int kdl_options_set_dump_level(kdl_ctx *ctx, struct kdl_options *opts,
                                int level);
 int kdl_options_set_threads(kdl_ctx *ctx, struct kdl_options *opts,
                             unsigned threads);
+int kdl_options_set_split(kdl_ctx *ctx, struct kdl_options *opts,
+                          unsigned files);
 
 struct kdl_stats {
 	const char *arch;

@@ -100,6 +100,108 @@ pack_spec() { # SPEC VMC-PACK OPTION...
 	vmc-pack "${args[@]}" "${@:2}" <"${DUMP%/*}/stream.vmc"
 }
 
+# ---- --split: the pages in several files, as makedumpfile --split ----
+
+# The sub-header of each file of a split dump, as "split start_pfn end_pfn
+# start_pfn_64 end_pfn_64 max_mapnr_64 descriptors", the descriptors being
+# those that are set.
+split_facts() { # FILE...
+	"$SYSPY" - "$@" <<'PY'
+import struct, sys
+for name in sys.argv[1:]:
+    m = open(name, 'rb').read()
+    block = struct.unpack_from('<i', m, 428)[0]
+    sub_hdr_size, bitmap_blocks = struct.unpack_from('<iI', m, 432)
+    split, start, end = struct.unpack_from('<iQQ', m, block + 12)
+    start64, end64, max64 = struct.unpack_from('<QQQ', m, block + 80)
+    desc_at = (1 + sub_hdr_size + bitmap_blocks) * block
+    n = 0
+    while desc_at + 24 * (n + 1) <= len(m) and struct.unpack_from('<q', m, desc_at + 24 * n)[0]:
+        n += 1
+    print(split, start, end, start64, end64, max64, n)
+PY
+}
+
+@test "--split 3: makedumpfile --reassemble makes the very file vmc-pack writes whole, vmc-unpack reads the parts back into it, crash reads the first" {
+	build_spec kdump-lzo-1.spec --python
+	pack_spec kdump-lzo-1.spec -o whole
+	pack_spec kdump-lzo-1.spec --split 3 -o part
+	run ls
+	assert_output --partial $'part.1\npart.2\npart.3\n'
+	refute [ -e part ]
+	run makedumpfile --reassemble part.1 part.2 part.3 reassembled
+	assert_success
+	cmp whole reassembled
+	vmc-unpack part.2 part.3 part.1 | vmc-pack --format kdump --compress lzo -o again
+	cmp whole again
+	# each a third of the pages, the ranges one after the other from 0 to
+	# max_mapnr, the whole dump's bitmaps in each
+	run split_facts whole part.1 part.2 part.3
+	assert_success
+	local max pages
+	max=$(awk 'NR == 1 { print $6 }' <<<"$output")
+	pages=$(awk 'NR == 1 { print $7 }' <<<"$output")
+	assert_line --index 0 "0 0 0 0 0 $max $pages"
+	"$SYSPY" -c 'import sys
+rows = [list(map(int, l.split())) for l in sys.stdin.read().split("\n")[1:] if l]
+mx, pages = int(sys.argv[1]), int(sys.argv[2])
+assert [r[0] for r in rows] == [1, 1, 1], rows
+assert rows[0][1] == 0 and rows[-1][2] == mx, rows
+assert all(a[2] == b[1] for a, b in zip(rows, rows[1:])), rows
+assert all(r[1] == r[3] and r[2] == r[4] and r[5] == mx for r in rows), rows
+assert sum(r[6] for r in rows) == pages and max(r[6] for r in rows) - min(r[6] for r in rows) <= 1, rows
+' "$max" "$pages" <<<"$output"
+	cmp -n 4096 whole part.2
+	run crash --osrelease part.1
+	assert_success
+	assert_output "$(spec_fact kdump-lzo-1.spec osrelease)"
+}
+
+@test "--split: each part's bytes as --threads 1 and 2 write them" {
+	build_spec kdump-zstd-1.spec --python
+	pack_spec kdump-zstd-1.spec --split 2 --threads 1 -o one
+	pack_spec kdump-zstd-1.spec --split 2 --threads 2 -o two
+	cmp one.1 two.1
+	cmp one.2 two.2
+}
+
+@test "--split with more files than pages: the empty ones hold no pages, and the dump reads back" {
+	make_stream
+	vmc-pack --format kdump --split 100 -o out/vmcore <stream
+	[ -e out/vmcore.100 ]
+	run split_facts out/vmcore.1 out/vmcore.100
+	assert_line --index 0 --regexp '^1 0 256 0 256 [0-9]+ 0$'
+	vmc-unpack out/vmcore.* | vmc-pack --format kdump -o whole
+	vmc-pack --format kdump -o direct <stream
+	cmp whole direct
+}
+
+@test "--split refused with ELF, --flat, -o - or too many files: usage error, no file" {
+	make_stream
+	run vmc-pack --split 2 -o out/vmcore <stream
+	assert_failure 2
+	assert_output --partial 'vmc-pack: the elf format cannot be split into files; use the kdump format'
+	run vmc-pack --format kdump --split 2 --flat -o out/vmcore <stream
+	assert_failure 2
+	assert_output --partial 'vmc-pack: a dump split into files cannot be flattened'
+	run vmc-pack --format kdump --split 2 -o - <stream
+	assert_failure 2
+	assert_output --partial 'cannot be written to stdout; give a file name'
+	run vmc-pack --format kdump --split 257 -o out/vmcore <stream
+	assert_failure 2
+	assert_output --partial 'vmc-pack: --split: 257 files is too many to split a dump into (at most 256)'
+	run ls -A out
+	assert_output ''
+}
+
+@test "--split: a stream cut short leaves none of the files" {
+	make_stream
+	run bash -c 'head -c 100000 stream | vmc-pack --format kdump --split 3 -o out/vmcore'
+	assert_failure 1
+	run ls -A out
+	assert_output ''
+}
+
 # More pages than vmc-pack keeps entries for in memory (65536): the page
 # list goes to a scratch file in sorted runs, merged when the descriptors
 # are written; the higher segment first, so that the runs interleave.

@@ -231,15 +231,27 @@ kernel_reads() { # FIXTURE
 	crash_shows_panic
 }
 
-# crash, with the kernel's symbols, on ./dump: the panic, the release, both
-# CPUs, and the stack of the task that wrote to /proc/sysrq-trigger
-crash_shows_panic() {
-	run bash -c "printf 'sys\nbt\nquit\n' | crash -s '$FIX/vmlinux' dump"
+# crash, with the kernel's symbols, on ./dump (or the files of a split
+# dump): the panic, the release, both CPUs, and the stack of the task that
+# wrote to /proc/sysrq-trigger
+crash_shows_panic() { # [FILE...]
+	local files=("${@:-dump}")
+	run bash -c "printf 'sys\nbt\nquit\n' | crash -s '$FIX/vmlinux' ${files[*]}"
 	assert_success
 	assert_line --regexp '^ +PANIC: "Kernel panic - not syncing: sysrq triggered crash"$'
 	assert_line --regexp "^ +RELEASE: $(cat "$FIX/release")\$"
 	assert_line --regexp '^ +CPUS: 2$'
 	assert_line --regexp '^ #[0-9]+ \[[0-9a-f]+\] sysrq_handle_crash at [0-9a-f]+$'
+}
+
+@test "/proc/vmcore | vmc-pack --split 2: crash reads the two files as one dump and shows the panic; reassembled, every byte is there" {
+	run bash -c "set -o pipefail; vmc-unpack '$FIX/vmcore' | vmc-pack --format kdump --compress zlib --level 1 --split 2 -o dump"
+	assert_success
+	crash_shows_panic dump.1 dump.2
+	makedumpfile --reassemble dump.1 dump.2 whole >/dev/null
+	run "$SYSPY" "$DUMPS" same "$FIX/vmcore" whole
+	assert_success
+	assert_output ''
 }
 
 @test "vmc-unpack --phys cuts one page out of the real vmcore" {

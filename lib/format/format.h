@@ -21,6 +21,7 @@ struct kdl_plan {
 	int dump_level;
 	unsigned threads;   /* at least 1 */
 	bool flat;
+	unsigned split;     /* files, at least 1 */
 	uint64_t timestamp; /* when the vmcoreinfo has no CRASHTIME */
 	const char *scratch_dir;
 };
@@ -30,11 +31,14 @@ struct kdl_job {
 	kdl_ctx *ctx;
 	kdl_dump *dump;
 	const struct kdl_plan *plan;
-	struct kdl_out *out; /* NULL when the dump is only laid out */
+	struct kdl_out *out; /* NULL when the dump is only laid out; else
+	                      * the first of plan->split files */
 	void *priv;          /* the format's, priv_size bytes */
 	struct kdl_feed seg; /* the segment being filled */
 	size_t segments;     /* complete so far */
-	struct kdl_out file; /* what out points to */
+	struct kdl_out *files; /* what out points to */
+	unsigned nfiles;       /* open */
+	char **paths;          /* theirs, for a split dump */
 };
 
 /* An output format, driven in this order: for each segment, in any
@@ -50,6 +54,9 @@ struct kdl_format_ops {
 	/* The format reads back and moves what it has written, so it needs
 	 * a file of its own: not a pipe, not the flattened format. */
 	bool needs_file;
+
+	/* It writes its pages in plan->split files. */
+	bool can_split;
 
 	/* A segment starts at job->seg.phys; optional.
 	 * Returns 0, or -1 with the error on job->ctx. */

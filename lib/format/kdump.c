@@ -471,8 +471,19 @@ static void put_header(uint8_t *h, const struct kdl_job *job,
 	kdl_put32(h + KH_NR_CPUS, (uint32_t)job->dump->ncpus, be);
 }
 
+/* One file of the dump: all of it, or a part of a split dump, holding
+ * the pages in [start_pfn, end_pfn), the pages of the scratch file from
+ * scratch_start to scratch_end. */
+struct kdump_file {
+	struct kdl_out *out;
+	uint64_t start_pfn, end_pfn;
+	uint64_t first_page; /* its first page's number in page order */
+	uint64_t scratch_start, scratch_end;
+};
+
 static void put_sub_header(uint8_t *s, const struct kdl_job *job,
-                           const struct kdump_layout *l, uint32_t page)
+                           const struct kdump_layout *l, uint32_t page,
+                           const struct kdump_file *f)
 {
 	const kdl_dump *dump = job->dump;
 	const struct kdl_notes *notes = kdl_dump_notes(dump);
@@ -488,6 +499,14 @@ static void put_sub_header(uint8_t *s, const struct kdl_job *job,
 	kdl_put64(s + KS_OFFSET_NOTE, note_off, be);
 	kdl_put64(s + KS_SIZE_NOTE, notes->len, be);
 	kdl_put64(s + KS_MAX_MAPNR_64, l->max_mapnr, be);
+	if (job->plan->split > 1) {
+		/* unsigned long in makedumpfile, 64 bits on every machine here */
+		kdl_put32(s + KS_SPLIT, 1, be);
+		kdl_put64(s + KS_START_PFN, f->start_pfn, be);
+		kdl_put64(s + KS_END_PFN, f->end_pfn, be);
+		kdl_put64(s + KS_START_PFN_64, f->start_pfn, be);
+		kdl_put64(s + KS_END_PFN_64, f->end_pfn, be);
+	}
 	memcpy(s + KDUMP_SUB_HEADER_SIZE, notes->buf, notes->len);
 }
 
@@ -555,52 +574,87 @@ static int move_page(struct kdump_priv *priv, int fd, struct kdl_page_entry *p,
 	return 0;
 }
 
-/* The descriptors, in page order; the pages in the scratch file put in
- * that order where they are not. */
-static int write_descs(struct kdl_job *job, const struct kdump_layout *l)
+/* Where the descriptors of a file go, a chunk at a time. */
+struct desc_buf {
+	uint8_t *buf;
+	size_t fill;
+	uint64_t written;
+};
+
+static int flush_descs(struct desc_buf *d, struct kdl_out *out,
+                       const struct kdump_layout *l)
+{
+	int ret = d->fill ? kdl_out_write(out, d->buf, d->fill * KDUMP_DESC_SIZE,
+	                                  l->desc_off + d->written * KDUMP_DESC_SIZE)
+	                  : 0;
+
+	d->written += d->fill;
+	d->fill = 0;
+	return ret;
+}
+
+/* The descriptors, in page order, each in the file its page goes to, the
+ * files' ranges settled on the way; the pages in the scratch file put in
+ * that order where they are not.  A page's offset in its file follows
+ * from the sizes of the pages before it there. */
+static int write_descs(struct kdl_job *job, const struct kdump_layout *l,
+                       struct kdump_file *files, unsigned nfiles)
 {
 	enum { PER_CHUNK = 4096 };
 	struct kdump_priv *priv = job->priv;
-	struct kdl_out *out = job->out;
 	bool be = kdl_dump_arch(job->dump)->big_endian;
-	uint64_t written = 0, pos = 0;
-	uint8_t *buf = kdl_alloc(out->ctx, PER_CHUNK * KDUMP_DESC_SIZE);
+	struct desc_buf d = {kdl_alloc(job->ctx, PER_CHUNK * KDUMP_DESC_SIZE), 0, 0};
 	struct kdl_page_cursor cur = {0};
 	struct kdl_page_entry p;
-	size_t fill = 0;
+	uint64_t index = 0, pos = 0;
+	unsigned f = 0;
 	int fd = -1, got = -1;
 
-	if (!buf || kdl_page_cursor_open(&cur, &priv->pages))
+	if (!d.buf || kdl_page_cursor_open(&cur, &priv->pages))
 		goto out;
-	if (!priv->in_place && (fd = kdl_out_scratch(out)) < 0)
+	if (!priv->in_place && (fd = kdl_out_scratch(job->out)) < 0)
 		goto out;
 	while ((got = kdl_page_cursor_next(&cur, &p)) > 0) {
-		if (p.off != ZERO_PAGE && !priv->in_place && move_page(priv, fd, &p, &pos))
-			goto fail;
-		for (uint64_t k = 0; k < entry_pages(&p); k++) {
-			uint8_t *d = buf + fill * KDUMP_DESC_SIZE;
+		for (uint64_t k = 0; k < entry_pages(&p); k++, index++) {
+			uint8_t *desc;
+			uint64_t at = pos;
 
-			memset(d, 0, KDUMP_DESC_SIZE);
-			if (p.off == ZERO_PAGE) {
-				kdl_put64(d + PD_OFFSET, l->data_off, be);
-				kdl_put32(d + PD_SIZE, priv->page, be);
-			} else {
-				kdl_put64(d + PD_OFFSET, l->pages_off + p.off, be);
-				kdl_put32(d + PD_SIZE, p.size, be);
-				kdl_put32(d + PD_FLAGS, p.flags & ~PARTIAL, be);
-			}
-			if (++fill == PER_CHUNK) {
-				if (kdl_out_write(out, buf, fill * KDUMP_DESC_SIZE,
-				                  l->desc_off + written * KDUMP_DESC_SIZE))
+			/* the next file begins with this page */
+			while (f + 1 < nfiles && index == files[f + 1].first_page) {
+				if (flush_descs(&d, files[f].out, l))
 					goto fail;
-				written += fill;
-				fill = 0;
+				d.written = 0;
+				files[f].scratch_end = pos;
+				files[f].end_pfn = files[f + 1].start_pfn = p.pfn + k;
+				files[++f].scratch_start = pos;
 			}
+			desc = d.buf + d.fill * KDUMP_DESC_SIZE;
+			memset(desc, 0, KDUMP_DESC_SIZE);
+			if (p.off == ZERO_PAGE) {
+				kdl_put64(desc + PD_OFFSET, l->data_off, be);
+				kdl_put32(desc + PD_SIZE, priv->page, be);
+			} else {
+				/* in place, p.off is at already */
+				if (priv->in_place)
+					pos = p.off + p.size;
+				else if (move_page(priv, fd, &p, &pos))
+					goto fail;
+				kdl_put64(desc + PD_OFFSET, l->pages_off + at - files[f].scratch_start, be);
+				kdl_put32(desc + PD_SIZE, p.size, be);
+				kdl_put32(desc + PD_FLAGS, p.flags & ~PARTIAL, be);
+			}
+			if (++d.fill == PER_CHUNK && flush_descs(&d, files[f].out, l))
+				goto fail;
 		}
 	}
-	if (got < 0 || (fill && kdl_out_write(out, buf, fill * KDUMP_DESC_SIZE,
-	                                      l->desc_off + written * KDUMP_DESC_SIZE)))
+	if (got < 0 || flush_descs(&d, files[f].out, l))
 		goto fail;
+	/* files past the last page hold none */
+	for (files[f].scratch_end = pos; ++f < nfiles;) {
+		files[f].start_pfn = files[f - 1].end_pfn = l->max_mapnr;
+		files[f].scratch_start = files[f].scratch_end = pos;
+	}
+	files[nfiles - 1].end_pfn = l->max_mapnr;
 	if (!priv->in_place) {
 		if (kdl_write_all(priv->ctx, fd, "scratch file", priv->wbuf, priv->wfill))
 			goto fail;
@@ -619,7 +673,7 @@ out:
 	if (fd >= 0)
 		close(fd);
 	kdl_page_cursor_close(&cur);
-	free(buf);
+	free(d.buf);
 	return got;
 }
 
@@ -638,41 +692,76 @@ static int settle_pages(struct kdl_job *job)
 	return clean_pages(job);
 }
 
-static int kdump_finish(struct kdl_job *job)
+/* A file's header, sub-header and bitmaps. */
+static int write_head(struct kdl_job *job, const struct kdump_layout *l,
+                      const struct kdump_file *f, uint8_t *head)
 {
 	struct kdump_priv *priv = job->priv;
 	const struct kdl_notes *notes = kdl_dump_notes(job->dump);
-	struct kdl_out *out = job->out;
+
+	memset(head, 0, (1 + (size_t)l->sub_hdr_size) * priv->page);
+	put_header(head, job, l, priv->page);
+	put_sub_header(head + priv->page, job, l, priv->page, f);
+	return kdl_out_write(f->out, head, KDUMP_HEADER_SIZE, 0) ||
+	       kdl_out_write(f->out, head + priv->page, KDUMP_SUB_HEADER_SIZE + notes->len,
+	                     priv->page) ||
+	       write_bitmaps(f->out, job->dump, l, priv->page);
+}
+
+/* A file's pages, after its descriptors. */
+static int write_data(struct kdl_job *job, const struct kdump_layout *l,
+                      const struct kdump_file *f, uint8_t *head)
+{
+	struct kdump_priv *priv = job->priv;
+	uint64_t len = f->scratch_end - f->scratch_start;
+
+	if (excludes_zero(job)) {
+		/* the page every zero page points to, written out even where
+		 * a hole would read the same, so that the file has its length */
+		memset(head, 0, priv->page);
+		if (kdl_out_write(f->out, head, priv->page, l->data_off))
+			return -1;
+	}
+	return kdl_out_copy(f->out, priv->scratch, "scratch file", f->scratch_start, len,
+	                    l->pages_off) ||
+	       kdl_out_end(f->out, l->pages_off + len);
+}
+
+static int kdump_finish(struct kdl_job *job)
+{
+	struct kdump_priv *priv = job->priv;
+	unsigned n = job->plan->split;
 	struct kdump_layout l;
-	uint8_t *head;
+	struct kdump_file *files;
+	uint8_t *head = NULL;
 	int ret = -1;
 
 	if ((!priv->comp && setup(job)) || settle_pages(job))
 		return -1;
 	layout(job, priv->page, priv->npages, &l);
+	files = kdl_alloc(job->ctx, n * sizeof(*files));
+	if (!files)
+		return -1;
+	/* as many pages in each file, as near as they divide */
+	for (unsigned i = 0; i < n; i++) {
+		files[i].out = &job->files[i];
+		files[i].first_page = priv->npages * i / n;
+	}
 	head = kdl_alloc(job->ctx, (1 + (size_t)l.sub_hdr_size) * priv->page);
 	if (!head)
-		return -1;
-	put_header(head, job, &l, priv->page);
-	put_sub_header(head + priv->page, job, &l, priv->page);
-	if (kdl_out_write(out, head, KDUMP_HEADER_SIZE, 0) ||
-	    kdl_out_write(out, head + priv->page, KDUMP_SUB_HEADER_SIZE + notes->len,
-	                  priv->page) ||
-	    write_bitmaps(out, job->dump, &l, priv->page) || write_descs(job, &l))
 		goto out;
-	if (excludes_zero(job)) {
-		/* the page every zero page points to, written out even where
-		 * a hole would read the same, so that the file has its length */
-		memset(head, 0, priv->page);
-		if (kdl_out_write(out, head, priv->page, l.data_off))
+	/* in file order, for a flattened file read from a pipe; the split
+	 * files' sub-headers need the ranges the descriptors settle */
+	if ((n == 1 && write_head(job, &l, &files[0], head)) || write_descs(job, &l, files, n))
+		goto out;
+	for (unsigned i = 0; i < n; i++)
+		if ((n > 1 && write_head(job, &l, &files[i], head)) ||
+		    write_data(job, &l, &files[i], head))
 			goto out;
-	}
-	if (kdl_out_copy(out, priv->scratch, "scratch file", 0, priv->scratch_len, l.pages_off) ||
-	    kdl_out_end(out, l.pages_off + priv->scratch_len))
-		goto out;
 	ret = 0;
 out:
 	free(head);
+	free(files);
 	return ret;
 }
 
@@ -698,8 +787,9 @@ static int kdump_estimate(struct kdl_job *job, uint64_t *size)
 	struct kdump_layout l;
 
 	layout(job, page, npages, &l);
-	/* at most: every page stored raw */
-	*size = l.pages_off + npages * page;
+	/* at most: every page stored raw; each file of a split dump has the
+	 * headers, bitmaps and descriptor table */
+	*size = l.pages_off * job->plan->split + npages * page;
 	return 0;
 }
 
@@ -738,6 +828,7 @@ const struct kdl_format_ops kdl_format_kdump = {
 		.summary = "makedumpfile's kdump-compressed format",
 	},
 	.priv_size = sizeof(struct kdump_priv),
+	.can_split = true,
 	.segment_begin = kdump_segment_begin,
 	.bytes = kdump_bytes,
 	.finish = kdump_finish,

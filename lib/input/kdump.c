@@ -344,11 +344,15 @@ static uint64_t addr(const struct kdump_reader *r, uint64_t pfn)
 	return pfn << r->shift;
 }
 
+/* An empty part (more files than pages) before the one that starts where
+ * it is. */
 static int by_start(const void *a, const void *b)
 {
 	const struct part *x = a, *y = b;
 
-	return (x->start > y->start) - (x->start < y->start);
+	if (x->start != y->start)
+		return (x->start > y->start) - (x->start < y->start);
+	return (x->end > y->end) - (x->end < y->end);
 }
 
 /* The same dump, cut in ranges that follow each other from its first

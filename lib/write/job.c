@@ -28,6 +28,32 @@ static int refuse_unstreamable(kdl_ctx *ctx, const struct kdl_format_ops *format
 	return path ? kdl_err_prefix(ctx, "%s", path) : -1;
 }
 
+/* PATH, or PATH.1 to PATH.N for a dump split into N files. */
+static int open_files(struct kdl_job *job, const char *path)
+{
+	const struct kdl_plan *plan = job->plan;
+	unsigned n = plan->split;
+
+	if (n > 1 && !strcmp(path, "-"))
+		return kdl_err(job->ctx, KDL_ERR_INVALID, "a dump split into files cannot be written to stdout; give a file name");
+	job->files = kdl_alloc(job->ctx, n * sizeof(*job->files));
+	if (!job->files)
+		return -1;
+	if (n > 1) {
+		job->paths = kdl_alloc(job->ctx, n * sizeof(*job->paths));
+		if (!job->paths)
+			return -1;
+		for (unsigned i = 0; i < n; i++)
+			if (!(job->paths[i] = kdl_asprintf(job->ctx, "%s.%u", path, i + 1)))
+				return -1;
+	}
+	for (; job->nfiles < n; job->nfiles++)
+		if (kdl_out_open(job->ctx, &job->files[job->nfiles], n > 1 ? job->paths[job->nfiles] : path,
+		                 plan->flat, plan->scratch_dir))
+			return -1;
+	return 0;
+}
+
 int kdl_job_start(struct kdl_job *job, kdl_ctx *ctx, kdl_dump *dump,
                   const struct kdl_plan *plan, const char *path)
 {
@@ -43,11 +69,11 @@ int kdl_job_start(struct kdl_job *job, kdl_ctx *ctx, kdl_dump *dump,
 	job->priv = kdl_alloc(ctx, format->priv_size);
 	if (!job->priv)
 		return -1;
-	if (path && kdl_out_open(ctx, &job->file, path, plan->flat, plan->scratch_dir)) {
-		kdl_job_free(job);
+	if (path && open_files(job, path)) {
+		kdl_job_abort(job);
 		return -1;
 	}
-	job->out = path ? &job->file : NULL;
+	job->out = path ? &job->files[0] : NULL;
 	return 0;
 }
 
@@ -57,12 +83,19 @@ void kdl_job_free(struct kdl_job *job)
 		job->plan->format->free(job);
 	free(job->priv);
 	job->priv = NULL;
+	for (unsigned i = 0; job->paths && i < job->plan->split; i++)
+		free(job->paths[i]);
+	free(job->paths);
+	free(job->files);
+	job->paths = NULL;
+	job->files = NULL;
+	job->nfiles = 0;
 }
 
 void kdl_job_abort(struct kdl_job *job)
 {
-	if (job->out)
-		kdl_out_abort(job->out);
+	for (unsigned i = 0; i < job->nfiles; i++)
+		kdl_out_abort(&job->files[i]);
 	kdl_job_free(job);
 }
 
@@ -131,10 +164,15 @@ int kdl_job_finish(struct kdl_job *job, struct kdl_stats *st)
 		               job->dump->nsegs, job->segments);
 	if (job->plan->format->finish(job) || fill_stats(job, st))
 		return -1;
-	if (fstat(job->out->fd, &sb))
-		return kdl_err_sys(job->ctx, "%s", job->out->path);
-	/* on a pipe the size is what was written, not the stream's */
-	st->actual_size = S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
+	for (unsigned i = 0; i < job->nfiles; i++) {
+		if (fstat(job->files[i].fd, &sb))
+			return kdl_err_sys(job->ctx, "%s", job->files[i].path);
+		/* on a pipe the size is what was written, not the stream's */
+		st->actual_size += S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
+	}
 	st->written = 1;
-	return kdl_out_commit(job->out);
+	for (unsigned i = 0; i < job->nfiles; i++)
+		if (kdl_out_commit(&job->files[i]))
+			return -1;
+	return 0;
 }

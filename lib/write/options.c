@@ -9,6 +9,8 @@
 
 /* makedumpfile's users found gains stop well before this */
 #define MAX_THREADS 1024
+/* a file per disk of a large machine, and file descriptors to spare */
+#define MAX_SPLIT 256
 
 void kdl_options_init(struct kdl_options *opts)
 {
@@ -66,6 +68,16 @@ int kdl_options_set_threads(kdl_ctx *ctx, struct kdl_options *opts,
 	return 0;
 }
 
+int kdl_options_set_split(kdl_ctx *ctx, struct kdl_options *opts,
+                          unsigned files)
+{
+	if (files > MAX_SPLIT)
+		return kdl_err(ctx, KDL_ERR_INVALID, "%u files is too many to split a dump into (at most %d)",
+		               files, MAX_SPLIT);
+	opts->split = files;
+	return 0;
+}
+
 int kdl_plan_make(kdl_ctx *ctx, const struct kdl_options *opts,
                   struct kdl_plan *plan)
 {
@@ -85,7 +97,8 @@ int kdl_plan_make(kdl_ctx *ctx, const struct kdl_options *opts,
 	    kdl_options_set_compression(ctx, &checked, opts->codec, opts->level,
 	                                codec && codec->info.has_levels) ||
 	    kdl_options_set_dump_level(ctx, &checked, opts->dump_level) ||
-	    kdl_options_set_threads(ctx, &checked, opts->threads))
+	    kdl_options_set_threads(ctx, &checked, opts->threads) ||
+	    kdl_options_set_split(ctx, &checked, opts->split))
 		return -1;
 	memset(plan, 0, sizeof(*plan));
 	plan->format = kdl_format_find(checked.format);
@@ -95,6 +108,12 @@ int kdl_plan_make(kdl_ctx *ctx, const struct kdl_options *opts,
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	plan->threads = checked.threads ? checked.threads : cpus > 0 ? (unsigned)cpus : 1;
 	plan->flat = checked.flat != 0;
+	plan->split = checked.split > 1 ? checked.split : 1;
+	if (plan->split > 1 && !plan->format->can_split)
+		return kdl_err(ctx, KDL_ERR_INVALID, "the %s format cannot be split into files; use the kdump format",
+		               plan->format->info.name);
+	if (plan->split > 1 && plan->flat)
+		return kdl_err(ctx, KDL_ERR_INVALID, "a dump split into files cannot be flattened: makedumpfile --split writes them as they are");
 	plan->timestamp = checked.has_timestamp ? checked.timestamp : (uint64_t)time(NULL);
 	plan->scratch_dir = checked.scratch_dir;
 	return 0;

@@ -135,6 +135,41 @@ static void test_threads(void)
 	CHECK_EQ(o.threads, 0);
 }
 
+/* Files of a split dump: 0 and 1 are one file, 256 at most; only the
+ * kdump format splits, and not flattened. */
+static void test_split(void)
+{
+	struct kdl_options o;
+	struct kdl_plan plan;
+
+	kdl_options_init(&o);
+	CHECK_EQ(o.split, 0);
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), 0);
+	CHECK_EQ(plan.split, 1);
+	CHECK_EQ(kdl_options_set_split(ctx, &o, 256), 0);
+	CHECK_EQ(o.split, 256);
+	CHECK_EQ(kdl_options_set_split(ctx, &o, 257), -1);
+	check_error(KDL_ERR_INVALID, "257 files is too many to split a dump into (at most 256)");
+	CHECK_EQ(o.split, 256);
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), -1);
+	check_error(KDL_ERR_INVALID, "the elf format cannot be split into files; use the kdump format");
+	o.format = "kdump";
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), 0);
+	CHECK_EQ(plan.split, 256);
+	o.flat = 1;
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), -1);
+	check_error(KDL_ERR_INVALID, "a dump split into files cannot be flattened: makedumpfile --split writes them as they are");
+	o.flat = 0;
+	o.split = 1;
+	o.format = "elf";
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), 0);
+	CHECK_EQ(plan.split, 1);
+	/* straight into the struct: the setter's check */
+	o.split = 1000;
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), -1);
+	check_error(KDL_ERR_INVALID, "1000 files is too many to split a dump into (at most 256)");
+}
+
 static unsigned online_cpus(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -284,6 +319,7 @@ int main(void)
 	test_compression();
 	test_dump_level();
 	test_threads();
+	test_split();
 	test_plan_defaults();
 	test_plan_resolves();
 	test_plan_checks();
