@@ -194,6 +194,17 @@ assert sum(r[6] for r in rows) == pages and max(r[6] for r in rows) - min(r[6] f
 	assert_output ''
 }
 
+@test "--split: when a later file cannot be given its name, the ones named before are taken back" {
+	make_stream
+	# the second rename of the two that name the files fails
+	run strace -f -o /dev/null -e inject=rename:error=EIO:when=2 \
+		vmc-pack --format kdump --split 2 -o out/vmcore <stream
+	assert_failure 1
+	assert_output 'vmc-pack: out/vmcore.2: Input/output error'
+	run ls -A out
+	assert_output ''
+}
+
 @test "--split: a stream cut short leaves none of the files" {
 	make_stream
 	run bash -c 'head -c 100000 stream | vmc-pack --format kdump --split 3 -o out/vmcore'

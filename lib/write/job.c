@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "write/write.h"
 
@@ -172,7 +173,11 @@ int kdl_job_finish(struct kdl_job *job, struct kdl_stats *st)
 	}
 	st->written = 1;
 	for (unsigned i = 0; i < job->nfiles; i++)
-		if (kdl_out_commit(&job->files[i]))
+		if (kdl_out_commit(&job->files[i])) {
+			/* the files of a split dump come all together or not at all */
+			while (i-- > 0)
+				unlink(job->files[i].path);
 			return -1;
+		}
 	return 0;
 }
