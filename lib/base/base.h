@@ -72,6 +72,10 @@ int kdl_pwrite_all(kdl_ctx *ctx, int fd, const char *name, const void *buf,
  * -1. */
 ssize_t kdl_read_full(kdl_ctx *ctx, int fd, const char *name, void *buf,
                       size_t n, uint64_t *off);
+/* Exactly n bytes at off of a file this program wrote: fewer is an I/O
+ * error, the file shorter than what was written to it.  0 or -1. */
+int kdl_read_back(kdl_ctx *ctx, int fd, const char *name, void *buf, size_t n,
+                  uint64_t off);
 /* The whole of a small file, NUL-terminated; more than max bytes is an
  * error naming what the file was for. */
 char *kdl_read_file(kdl_ctx *ctx, const char *path, size_t max,

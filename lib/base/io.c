@@ -63,6 +63,18 @@ ssize_t kdl_read_full(kdl_ctx *ctx, int fd, const char *name, void *buf,
 	return (ssize_t)got;
 }
 
+int kdl_read_back(kdl_ctx *ctx, int fd, const char *name, void *buf, size_t n,
+                  uint64_t off)
+{
+	ssize_t got = kdl_read_full(ctx, fd, name, buf, n, &off);
+
+	if (got < 0)
+		return -1;
+	if ((size_t)got < n)
+		return kdl_err(ctx, KDL_ERR_IO, "%s: shorter than what was written to it", name);
+	return 0;
+}
+
 char *kdl_read_file(kdl_ctx *ctx, const char *path, size_t max,
                     const char *what, size_t *len)
 {

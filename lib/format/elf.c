@@ -120,12 +120,10 @@ static int move_data(struct kdl_out *out, uint64_t from, uint64_t to,
 		uint64_t n = len - done < KDL_CHUNK ? len - done : KDL_CHUNK;
 		/* copy from the end when moving up, so nothing is overwritten
 		 * before it is read */
-		uint64_t pos = to > from ? len - done - n : done, at = from + pos;
-		ssize_t got = kdl_read_full(out->ctx, out->fd, out->path, buf, n, &at);
+		uint64_t pos = to > from ? len - done - n : done;
 
-		if (got >= 0 && (uint64_t)got < n)
-			got = kdl_err(out->ctx, KDL_ERR_IO, "%s: shorter than what was written to it", out->path);
-		if (got < 0 || kdl_pwrite_all(out->ctx, out->fd, out->path, buf, n, to + pos)) {
+		if (kdl_read_back(out->ctx, out->fd, out->path, buf, n, from + pos) ||
+		    kdl_pwrite_all(out->ctx, out->fd, out->path, buf, n, to + pos)) {
 			free(buf);
 			return -1;
 		}

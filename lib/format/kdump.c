@@ -233,17 +233,14 @@ static int load_page(struct kdump_priv *priv, const struct kdl_codec *codec,
                      const struct kdl_page_entry *p, uint8_t *dst, uint8_t *tmp)
 {
 	uint32_t flags = p->flags & ~PARTIAL;
-	uint64_t at = p->off;
-	ssize_t got;
 
 	if (p->off == ZERO_PAGE) {
 		memset(dst, 0, priv->page);
 		return 0;
 	}
-	got = kdl_read_full(priv->ctx, priv->scratch, "scratch file", flags ? tmp : dst,
-	                    p->size, &at);
-	if (got != (ssize_t)p->size)
-		return got < 0 ? -1 : kdl_err(priv->ctx, KDL_ERR_IO, "scratch file: shorter than what was written to it");
+	if (kdl_read_back(priv->ctx, priv->scratch, "scratch file", flags ? tmp : dst, p->size,
+	                  p->off))
+		return -1;
 	if (flags && codec->decompress(tmp, p->size, dst, priv->page))
 		return kdl_err(priv->ctx, KDL_ERR_IO, "scratch file: a page written to it does not decompress");
 	return 0;
@@ -556,18 +553,14 @@ static int write_bitmaps(struct kdl_out *out, const kdl_dump *dump,
 static int move_page(struct kdump_priv *priv, int fd, struct kdl_page_entry *p,
                      uint64_t *pos)
 {
-	uint64_t at = p->off;
-	ssize_t got;
-
 	if (p->size > WBUF_SIZE - priv->wfill) {
 		if (kdl_write_all(priv->ctx, fd, "scratch file", priv->wbuf, priv->wfill))
 			return -1;
 		priv->wfill = 0;
 	}
-	got = kdl_read_full(priv->ctx, priv->scratch, "scratch file", priv->wbuf + priv->wfill,
-	                    p->size, &at);
-	if (got != (ssize_t)p->size)
-		return got < 0 ? -1 : kdl_err(priv->ctx, KDL_ERR_IO, "scratch file: shorter than what was written to it");
+	if (kdl_read_back(priv->ctx, priv->scratch, "scratch file", priv->wbuf + priv->wfill,
+	                  p->size, p->off))
+		return -1;
 	priv->wfill += p->size;
 	p->off = *pos;
 	*pos += p->size;

@@ -125,14 +125,12 @@ static int refill(struct kdl_page_cursor *c, size_t i)
 	struct kdl_page_head *h = &c->heads[i];
 	struct kdl_page_entry *buf = c->bufs + i * READ_ENTRIES;
 	uint64_t n = h->end - h->pos < READ_ENTRIES ? h->end - h->pos : READ_ENTRIES;
-	uint64_t at = h->pos * sizeof(*buf);
-	ssize_t got;
 
 	if (!n)
 		return 0;
-	got = kdl_read_full(c->l->ctx, c->l->fd, "scratch file", buf, (size_t)n * sizeof(*buf), &at);
-	if (got != (ssize_t)(n * sizeof(*buf)))
-		return got < 0 ? -1 : kdl_err(c->l->ctx, KDL_ERR_IO, "scratch file: shorter than what was written to it");
+	if (kdl_read_back(c->l->ctx, c->l->fd, "scratch file", buf, (size_t)n * sizeof(*buf),
+	                  h->pos * sizeof(*buf)))
+		return -1;
 	h->at = buf;
 	h->left = (size_t)n;
 	h->pos += n;

@@ -94,6 +94,25 @@ static void test_bad_descriptor(void)
 	check_failure("closed: Bad file descriptor", KDL_ERR_IO, __LINE__);
 }
 
+/* What was written, read back at its offset: all of it, or an error
+ * that says the file is shorter. */
+static void test_read_back(void)
+{
+	char buf[8] = {0};
+	int fd = open_scratch("back", O_RDWR | O_CREAT);
+
+	if (!CHECK(fd >= 0))
+		return;
+	CHECK_EQ(kdl_pwrite_all(ctx, fd, "back", "0123456789", 10, 0), 0);
+	CHECK_EQ(kdl_read_back(ctx, fd, "back", buf, 4, 6), 0);
+	CHECK_MEM(buf, "6789", 4);
+	CHECK_EQ(kdl_read_back(ctx, fd, "back", buf, 5, 6), -1);
+	check_failure("back: shorter than what was written to it", KDL_ERR_IO, __LINE__);
+	close(fd);
+	CHECK_EQ(kdl_read_back(ctx, fd, "back", buf, 1, 0), -1);
+	check_failure("back: Bad file descriptor", KDL_ERR_IO, __LINE__);
+}
+
 static void test_file_at_offsets(void)
 {
 	char buf[16] = {0};
@@ -293,6 +312,7 @@ int main(void)
 	test_pipe();
 	test_pipe_at_an_offset();
 	test_bad_descriptor();
+	test_read_back();
 	test_file_at_offsets();
 	test_file_at_its_position();
 	test_signals_and_short_transfers();
