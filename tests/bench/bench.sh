@@ -698,7 +698,7 @@ c_kdump() {
 # c_tool TOOL ARG...: the command-line tool on IMG
 c_tool() { R "$1" "$@" -c "$img" >"$out"; }
 # c_mdf FLAG: makedumpfile FLAG -d 1 on the ELF dump of IMG
-c_mdf() { R makedumpfile makedumpfile "$1" -d 1 "$elf" "$out" >/dev/null; }
+c_mdf() { R makedumpfile makedumpfile --message-level 4 "$1" -d 1 "$elf" "$out" >/dev/null; }
 elf=$work/image.elf
 check_kdump() { # KEY SHOWN
 	local stored limit same msg
@@ -744,7 +744,7 @@ if wants kdump; then
 				"$bin/vmc-prstatus" --cpu 0 --pid 1 rip=0xffffffff81000000 |
 				"$bin/vmc-pack" -o "$elf"
 			cat "$elf" >/dev/null
-			echo "  makedumpfile: makedumpfile FLAG -d 1 IMG.elf OUT, IMG.elf (vmc-pack's ELF dump of IMG, one CPU)"
+			echo "  makedumpfile: makedumpfile --message-level 4 FLAG -d 1 IMG.elf OUT, IMG.elf (vmc-pack's ELF dump of IMG, one CPU)"
 			echo "  written once before timing and read once, so that every run finds it cached."
 		else
 			echo "  note: makedumpfile is not installed (Debian package makedumpfile): no reference runs"
