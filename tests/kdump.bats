@@ -205,6 +205,17 @@ assert sum(r[6] for r in rows) == pages and max(r[6] for r in rows) - min(r[6] f
 	assert_output ''
 }
 
+@test "--split, the files written side by side: one that cannot be written fails the dump, named, and none is left" {
+	make_stream
+	# the first copy of pages into a file fails, in whichever thread
+	run strace -f -o /dev/null -e inject=copy_file_range:error=ENOSPC:when=1 \
+		vmc-pack --format kdump --split 2 --threads 2 -o out/vmcore <stream
+	assert_failure 1
+	assert_output --regexp '^vmc-pack: scratch file to out/vmcore\.[12]: No space left on device$'
+	run ls -A out
+	assert_output ''
+}
+
 @test "--split: a stream cut short leaves none of the files" {
 	make_stream
 	run bash -c 'head -c 100000 stream | vmc-pack --format kdump --split 3 -o out/vmcore'

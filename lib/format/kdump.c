@@ -13,6 +13,7 @@
  * later segment, in any order, and such parts are merged at the end.  A
  * stream in page order thus keeps one page aside at a time. */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -720,6 +721,77 @@ static int write_data(struct kdl_job *job, const struct kdump_layout *l,
 	       kdl_out_end(f->out, l->pages_off + len);
 }
 
+/* The files of a split dump written side by side, for disks that are
+ * more than one: a file at a time to each of up to plan->threads
+ * threads, each file failing on a context of its own. */
+struct file_writer {
+	struct kdl_job *job;
+	const struct kdump_layout *l;
+	struct kdump_file *files;
+	struct kdl_ctx *ctxs;
+	unsigned n, next;
+	pthread_mutex_t lock;
+};
+
+static void *write_files(void *arg)
+{
+	struct file_writer *w = arg;
+	struct kdump_priv *priv = w->job->priv;
+	uint8_t *head = malloc((1 + (size_t)w->l->sub_hdr_size) * priv->page);
+
+	for (;;) {
+		struct kdump_file *f;
+		unsigned i;
+
+		pthread_mutex_lock(&w->lock);
+		i = w->next++;
+		pthread_mutex_unlock(&w->lock);
+		if (i >= w->n)
+			break;
+		f = &w->files[i];
+		if (!head)
+			kdl_err(&w->ctxs[i], KDL_ERR_NOMEM, "out of memory");
+		else if (!write_head(w->job, w->l, f, head))
+			write_data(w->job, w->l, f, head);
+	}
+	free(head);
+	return NULL;
+}
+
+static int write_split(struct kdl_job *job, const struct kdump_layout *l,
+                       struct kdump_file *files, unsigned n)
+{
+	struct file_writer w = {job, l, files, NULL, n, 0, PTHREAD_MUTEX_INITIALIZER};
+	unsigned nthreads = job->plan->threads < n ? job->plan->threads : n, started = 0;
+	pthread_t *threads = kdl_alloc(job->ctx, nthreads * sizeof(*threads));
+	int ret = 0;
+
+	w.ctxs = kdl_alloc(job->ctx, n * sizeof(*w.ctxs));
+	if (!threads || !w.ctxs) {
+		free(threads);
+		free(w.ctxs);
+		return -1;
+	}
+	for (unsigned i = 0; i < n; i++)
+		files[i].out->ctx = &w.ctxs[i];
+	while (started < nthreads && !pthread_create(&threads[started], NULL, write_files, &w))
+		started++;
+	/* no thread at all: this one writes them */
+	if (!started)
+		write_files(&w);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	for (unsigned i = 0; i < n; i++) {
+		files[i].out->ctx = job->ctx;
+		if (!ret && w.ctxs[i].status != KDL_OK)
+			ret = kdl_err(job->ctx, w.ctxs[i].status, "%s", w.ctxs[i].error);
+	}
+	pthread_mutex_destroy(&w.lock);
+	free(threads);
+	free(w.ctxs);
+	return ret;
+}
+
 static int kdump_finish(struct kdl_job *job)
 {
 	struct kdump_priv *priv = job->priv;
@@ -745,12 +817,9 @@ static int kdump_finish(struct kdl_job *job)
 		goto out;
 	/* in file order, for a flattened file read from a pipe; the split
 	 * files' sub-headers need the ranges the descriptors settle */
-	if ((n == 1 && write_head(job, &l, &files[0], head)) || write_descs(job, &l, files, n))
+	if ((n == 1 && write_head(job, &l, &files[0], head)) || write_descs(job, &l, files, n) ||
+	    (n == 1 ? write_data(job, &l, &files[0], head) : write_split(job, &l, files, n)))
 		goto out;
-	for (unsigned i = 0; i < n; i++)
-		if ((n > 1 && write_head(job, &l, &files[i], head)) ||
-		    write_data(job, &l, &files[i], head))
-			goto out;
 	ret = 0;
 out:
 	free(head);
