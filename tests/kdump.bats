@@ -157,6 +157,15 @@ assert sum(r[6] for r in rows) == pages and max(r[6] for r in rows) - min(r[6] f
 	assert_output "$(spec_fact kdump-lzo-1.spec osrelease)"
 }
 
+@test "--split of a stream out of order, parts of a page in two segments: reassembled, the file written whole" {
+	build_spec kdump-reordered.spec
+	pack_spec kdump-reordered.spec -o whole
+	pack_spec kdump-reordered.spec --split 2 -o part
+	run makedumpfile --reassemble part.1 part.2 reassembled
+	assert_success
+	cmp whole reassembled
+}
+
 @test "--split: each part's bytes as --threads 1 and 2 write them" {
 	build_spec kdump-zstd-1.spec --python
 	pack_spec kdump-zstd-1.spec --split 2 --threads 1 -o one
