@@ -265,40 +265,50 @@ int kdl_rec_get_prstatus(kdl_reader *r, const struct kdl_record *hdr,
 	return 0;
 }
 
-/* ---- SEGMENT, DATA, ZERO, SEGMENT_END ---- */
+/* ---- SEGMENT and ALIAS: phys, virt, length ---- */
+
+static void put_range(uint8_t p[SEGMENT_SIZE], uint64_t phys, uint64_t virt,
+                      uint64_t length)
+{
+	kdl_put64(p, phys, false);
+	kdl_put64(p + 8, virt, false);
+	kdl_put64(p + 16, length, false);
+}
+
+static const uint8_t *get_range(kdl_reader *r, const struct kdl_record *hdr,
+                                uint32_t type, const char *bad, uint64_t *phys,
+                                uint64_t *virt, uint64_t *length)
+{
+	const uint8_t *p = payload(r, hdr, type, bad, SEGMENT_SIZE, true);
+
+	if (p) {
+		*phys = kdl_get64le(p);
+		*virt = kdl_get64le(p + 8);
+		*length = kdl_get64le(p + 16);
+	}
+	return p;
+}
 
 int kdl_rec_put_segment(kdl_writer *w, const struct kdl_rec_segment *rec)
 {
 	uint8_t p[SEGMENT_SIZE];
 
-	kdl_put64(p, rec->phys, false);
-	kdl_put64(p + 8, rec->virt, false);
-	kdl_put64(p + 16, rec->length, false);
+	put_range(p, rec->phys, rec->virt, rec->length);
 	return put_fixed(w, KDL_REC_SEGMENT, p, sizeof(p));
 }
 
 int kdl_rec_get_segment(kdl_reader *r, const struct kdl_record *hdr,
                         struct kdl_rec_segment *rec)
 {
-	const uint8_t *p = payload(r, hdr, KDL_REC_SEGMENT, "bad segment record", SEGMENT_SIZE, true);
-
-	if (!p)
-		return -1;
-	rec->phys = kdl_get64le(p);
-	rec->virt = kdl_get64le(p + 8);
-	rec->length = kdl_get64le(p + 16);
-	return 0;
+	return get_range(r, hdr, KDL_REC_SEGMENT, "bad segment record", &rec->phys,
+	                 &rec->virt, &rec->length) ? 0 : -1;
 }
-
-/* ---- ALIAS: phys, virt, length as SEGMENT has them ---- */
 
 int kdl_rec_put_alias(kdl_writer *w, const struct kdl_rec_alias *rec)
 {
 	uint8_t p[SEGMENT_SIZE];
 
-	kdl_put64(p, rec->phys, false);
-	kdl_put64(p + 8, rec->virt, false);
-	kdl_put64(p + 16, rec->length, false);
+	put_range(p, rec->phys, rec->virt, rec->length);
 	/* a packer that does not know it loses a mapping, not memory */
 	return kdl_writer_record(w, KDL_REC_ALIAS, 0, p, sizeof(p));
 }
@@ -306,15 +316,11 @@ int kdl_rec_put_alias(kdl_writer *w, const struct kdl_rec_alias *rec)
 int kdl_rec_get_alias(kdl_reader *r, const struct kdl_record *hdr,
                       struct kdl_rec_alias *rec)
 {
-	const uint8_t *p = payload(r, hdr, KDL_REC_ALIAS, "bad alias record", SEGMENT_SIZE, true);
-
-	if (!p)
-		return -1;
-	rec->phys = kdl_get64le(p);
-	rec->virt = kdl_get64le(p + 8);
-	rec->length = kdl_get64le(p + 16);
-	return 0;
+	return get_range(r, hdr, KDL_REC_ALIAS, "bad alias record", &rec->phys, &rec->virt,
+	                 &rec->length) ? 0 : -1;
 }
+
+/* ---- DATA, ZERO, SEGMENT_END ---- */
 
 int kdl_rec_begin_data(kdl_writer *w, uint64_t n)
 {
