@@ -10,24 +10,7 @@
 
 #define AVML_MAGIC 0x4C4D5641
 
-struct capture {
-	uint8_t *p;
-	size_t n;
-};
-
-static void append(struct capture *c, const void *data, size_t n)
-{
-	uint8_t *p = realloc(c->p, c->n + n);
-
-	if (!p)
-		abort();
-	c->p = p;
-	if (n)
-		memcpy(p + c->n, data, n);
-	c->n += n;
-}
-
-static void header(struct capture *c, uint32_t magic, uint32_t version,
+static void header(struct bytes *c, uint32_t magic, uint32_t version,
                    uint64_t start, uint64_t last)
 {
 	uint8_t h[32] = {0};
@@ -59,7 +42,7 @@ static uint32_t masked_crc(const uint8_t *p, size_t n)
 	return ((c >> 15) | (c << 17)) + 0xA282EAD8;
 }
 
-static void chunk(struct capture *c, uint8_t type, const void *body, size_t n)
+static void chunk(struct bytes *c, uint8_t type, const void *body, size_t n)
 {
 	uint8_t h[4] = {type, (uint8_t)n, (uint8_t)(n >> 8), (uint8_t)(n >> 16)};
 
@@ -67,14 +50,14 @@ static void chunk(struct capture *c, uint8_t type, const void *body, size_t n)
 	append(c, body, n);
 }
 
-static void stream_id(struct capture *c)
+static void stream_id(struct bytes *c)
 {
 	chunk(c, 0xff, "sNaPpY", 6);
 }
 
 /* A data chunk of these bytes, compressed (type 0) or stored (1), with
  * crc as its CRC. */
-static void data_with_crc(struct capture *c, uint8_t type, const uint8_t *data,
+static void data_with_crc(struct bytes *c, uint8_t type, const uint8_t *data,
                           size_t n, uint32_t crc)
 {
 	size_t cap = snappy_max_compressed_length(n), zn = cap;
@@ -94,13 +77,13 @@ static void data_with_crc(struct capture *c, uint8_t type, const uint8_t *data,
 	free(body);
 }
 
-static void data(struct capture *c, uint8_t type, const uint8_t *bytes, size_t n)
+static void data(struct bytes *c, uint8_t type, const uint8_t *bytes, size_t n)
 {
 	data_with_crc(c, type, bytes, n, masked_crc(bytes, n));
 }
 
 /* The frame stream's length, for a range whose stream began at begin. */
-static void trailer(struct capture *c, size_t begin)
+static void trailer(struct bytes *c, size_t begin)
 {
 	uint8_t len[8];
 
@@ -110,7 +93,7 @@ static void trailer(struct capture *c, size_t begin)
 
 /* A range as AVML writes it: its header, the stream identifier, its
  * bytes compressed 64 KiB at a time, the frame stream's length. */
-static void range(struct capture *c, uint64_t start, const uint8_t *bytes, size_t n)
+static void range(struct bytes *c, uint64_t start, const uint8_t *bytes, size_t n)
 {
 	size_t begin;
 
@@ -136,7 +119,7 @@ static char *warning;
 static const char no_vmcoreinfo[] =
 	": like every AVML capture, it holds no VMCOREINFO and names no architecture: add the VMCOREINFO with vmc-note --vmcoreinfo FILE (crash and drgn need it), and name the machine with vmc-pack --arch\n";
 
-static int unpack(const struct capture *c, bool piped,
+static int unpack(const struct bytes *c, bool piped,
                   const struct kdl_unpack_options *opts, uint64_t *lost)
 {
 	char cmd[4200];
@@ -173,7 +156,7 @@ static int unpack(const struct capture *c, bool piped,
 
 /* From a file and from a pipe: this message (after the input's name),
  * class CORRUPT, and no whole stream. */
-static void fails(const struct capture *c, const char *message)
+static void fails(const struct bytes *c, const char *message)
 {
 	for (int piped = 0; piped < 2; piped++) {
 		char want[1024];
@@ -206,7 +189,7 @@ static void test_ranges(void)
 		"SEGMENT 0x100000 0x100000 3072\nDATA 3072\nEND 3072\n";
 	uint8_t *low = pattern(163840, 1), *edge = pattern(3072, 2);
 	uint8_t *all = malloc(65536 + 32768 + 3072);
-	struct capture c = {0};
+	struct bytes c = {0};
 	char want_warning[400];
 
 	if (!CHECK(low && edge && all))
@@ -244,7 +227,7 @@ out:
 static void test_chunk_kinds(void)
 {
 	uint8_t *bytes = pattern(12288, 3);
-	struct capture c = {0};
+	struct bytes c = {0};
 	size_t begin;
 	char *lines;
 
@@ -284,7 +267,7 @@ static void damaged_middle(enum damage how)
 	static const uint8_t bad[] = {0, 0, 0, 0, 0x80, 0x80, 0x04, 0x01, 0x10};
 	uint8_t *bytes = pattern(3 * 65536, 4);
 	struct kdl_unpack_options keep = {.keep_going = 1};
-	struct capture c = {0};
+	struct bytes c = {0};
 	char message[512], warned[1000];
 	uint64_t lost = 0;
 	size_t begin, middle;
@@ -342,9 +325,9 @@ static void test_damaged_chunks(void)
 
 /* A range of n bytes at 0x1000 whose frame stream is what add puts
  * after its header (and its length, with trailed). */
-static struct capture broken(size_t n, void (*add)(struct capture *c), bool trailed)
+static struct bytes broken(size_t n, void (*add)(struct bytes *c), bool trailed)
 {
-	struct capture c = {0};
+	struct bytes c = {0};
 	size_t begin;
 
 	header(&c, AVML_MAGIC, 2, 0x1000, 0x1000 + n - 1);
@@ -355,28 +338,28 @@ static struct capture broken(size_t n, void (*add)(struct capture *c), bool trai
 	return c;
 }
 
-static void no_identifier(struct capture *c)
+static void no_identifier(struct bytes *c)
 {
 	data(c, 0x00, (const uint8_t *)"memory", 6);
 }
 
-static void wrong_identifier(struct capture *c)
+static void wrong_identifier(struct bytes *c)
 {
 	chunk(c, 0xff, "sNaPpX", 6);
 }
 
-static void long_identifier(struct capture *c)
+static void long_identifier(struct bytes *c)
 {
 	chunk(c, 0xff, "sNaPpYY", 7);
 }
 
-static void reserved_type(struct capture *c)
+static void reserved_type(struct bytes *c)
 {
 	stream_id(c);
 	chunk(c, 0x02, "data", 4);
 }
 
-static void chunk_too_long(struct capture *c)
+static void chunk_too_long(struct bytes *c)
 {
 	uint8_t h[4] = {0x00, 0xcf, 0x2a, 0x01}; /* 76495 bytes */
 
@@ -384,13 +367,13 @@ static void chunk_too_long(struct capture *c)
 	append(c, h, 4);
 }
 
-static void chunk_too_short(struct capture *c)
+static void chunk_too_short(struct bytes *c)
 {
 	stream_id(c);
 	chunk(c, 0x01, "abc", 3);
 }
 
-static void block_too_big(struct capture *c)
+static void block_too_big(struct bytes *c)
 {
 	uint8_t *bytes = pattern(65537, 9);
 
@@ -399,7 +382,7 @@ static void block_too_big(struct capture *c)
 	free(bytes);
 }
 
-static void past_the_range(struct capture *c)
+static void past_the_range(struct bytes *c)
 {
 	uint8_t *bytes = pattern(8192, 9);
 
@@ -408,7 +391,7 @@ static void past_the_range(struct capture *c)
 	free(bytes);
 }
 
-static void length_unknown(struct capture *c)
+static void length_unknown(struct bytes *c)
 {
 	stream_id(c);
 	chunk(c, 0x00, "\0\0\0\0\xff\xff\xff\xff\xff\xff", 10);
@@ -418,7 +401,7 @@ static void test_broken_streams(void)
 {
 	static const struct {
 		size_t n;
-		void (*add)(struct capture *c);
+		void (*add)(struct bytes *c);
 		const char *message;
 	} cases[] = {
 		{4096, no_identifier, ": at byte 32: the snappy data of range 0x1000-0x1fff does not begin with a stream identifier (chunk type 0x00)"},
@@ -433,7 +416,7 @@ static void test_broken_streams(void)
 	};
 
 	for (size_t i = 0; i < KDL_ARRAY_SIZE(cases); i++) {
-		struct capture c = broken(cases[i].n, cases[i].add, true);
+		struct bytes c = broken(cases[i].n, cases[i].add, true);
 
 		fails(&c, cases[i].message);
 		free(c.p);
@@ -445,7 +428,7 @@ static void test_broken_streams(void)
 static void test_bad_framing(void)
 {
 	uint8_t *bytes = pattern(8192, 10);
-	struct capture c = {0};
+	struct bytes c = {0};
 	size_t end;
 	char want[300];
 
@@ -458,7 +441,7 @@ static void test_bad_framing(void)
 	         end - 8, end - 8 - 32);
 	fails(&c, want);
 	free(c.p);
-	c = (struct capture){0};
+	c = (struct bytes){0};
 	range(&c, 0x1000, bytes, 4096);
 	end = c.n;
 	header(&c, 0x4C694D45, 1, 0x2000, 0x2fff);
@@ -466,7 +449,7 @@ static void test_bad_framing(void)
 	snprintf(want, sizeof(want), ": at byte %zu: no AVML range header here: magic 0x4c694d45, version 1, not 0x4c4d5641, version 2", end);
 	fails(&c, want);
 	free(c.p);
-	c = (struct capture){0};
+	c = (struct bytes){0};
 	range(&c, 0x10000, bytes, 4096);
 	end = c.n;
 	range(&c, 0x1000, bytes, 8192);
@@ -482,7 +465,7 @@ static void test_truncated(void)
 {
 	uint8_t *bytes = pattern(4096, 11);
 	struct kdl_unpack_options avml = {.format = "avml"};
-	struct capture c = {0}, lime = {0};
+	struct bytes c = {0}, lime = {0};
 	size_t full;
 	char want[300];
 

@@ -8,23 +8,6 @@
 
 #define PG 4096
 
-struct buf {
-	uint8_t *p;
-	size_t n;
-};
-
-static void append(struct buf *b, const void *data, size_t n)
-{
-	uint8_t *p = realloc(b->p, b->n + n);
-
-	if (!p)
-		abort();
-	b->p = p;
-	if (n)
-		memcpy(p + b->n, data, n);
-	b->n += n;
-}
-
 /* ---- the file the records stand for ---- */
 
 static uint8_t mem[40 * PG];
@@ -32,7 +15,7 @@ static uint8_t mem[40 * PG];
 /* 40 pages at 1 MiB: text, zeros and bytes no codec shrinks; a CPU;
  * VMCOREINFO; written by the library as a kdump-compressed file (or
  * ELF), flattened or not. */
-static struct buf dump_file(const char *format, const char *codec, int dump_level,
+static struct bytes dump_file(const char *format, const char *codec, int dump_level,
                             bool flat)
 {
 	struct kdl_prstatus st = {.pid = 7};
@@ -40,7 +23,7 @@ static struct buf dump_file(const char *format, const char *codec, int dump_leve
 	struct kdl_options opts;
 	static const char vmcoreinfo[] = "OSRELEASE=6.1.0\nPAGESIZE=4096\nSYMBOL(swapper_pg_dir)=ffffffff8260a000\n";
 	kdl_dump *d = kdl_dump_new(ctx, "x86_64");
-	struct buf f = {0};
+	struct bytes f = {0};
 	uint32_t x = 1;
 
 	for (size_t i = 0; i < sizeof(mem); i++) {
@@ -74,7 +57,7 @@ struct rec {
 	uint64_t off, len;
 };
 
-static void flat_header(struct buf *out)
+static void flat_header(struct bytes *out)
 {
 	uint8_t h[PG] = "makedumpfile";
 
@@ -83,7 +66,7 @@ static void flat_header(struct buf *out)
 	append(out, h, sizeof(h));
 }
 
-static void record(struct buf *out, uint64_t off, const void *data, uint64_t len)
+static void record(struct bytes *out, uint64_t off, const void *data, uint64_t len)
 {
 	uint8_t h[16];
 
@@ -93,7 +76,7 @@ static void record(struct buf *out, uint64_t off, const void *data, uint64_t len
 	append(out, data, (size_t)len);
 }
 
-static void end_marker(struct buf *out)
+static void end_marker(struct bytes *out)
 {
 	uint8_t end[16];
 
@@ -102,9 +85,9 @@ static void end_marker(struct buf *out)
 }
 
 /* The ranges of f as records, in this order. */
-static struct buf flatten(const struct buf *f, const struct rec *recs, size_t n)
+static struct bytes flatten(const struct bytes *f, const struct rec *recs, size_t n)
 {
-	struct buf out = {0};
+	struct bytes out = {0};
 
 	flat_header(&out);
 	for (size_t i = 0; i < n; i++)
@@ -119,7 +102,7 @@ struct layout {
 	uint64_t sub, notes_end, bitmap, bitmap_len, descs, data, end;
 };
 
-static struct layout layout_of(const struct buf *f)
+static struct layout layout_of(const struct bytes *f)
 {
 	struct layout l;
 	uint64_t sub_blocks = get32(f->p + 432, false), bitmap_blocks = get32(f->p + 436, false);
@@ -145,7 +128,7 @@ static struct layout layout_of(const struct buf *f)
 /* The records makedumpfile -F writes: the header, the notes before the
  * sub header, both bitmaps, then 8 descriptors and their pages in turn,
  * the last pages before their descriptors. */
-static size_t makedumpfile_order(const struct buf *f, struct rec *r)
+static size_t makedumpfile_order(const struct bytes *f, struct rec *r)
 {
 	struct layout l = layout_of(f);
 	uint64_t d = l.descs, p = l.data;
@@ -177,7 +160,7 @@ static size_t makedumpfile_order(const struct buf *f, struct rec *r)
 /* QEMU's: the bitmaps a block of each in turn, then pages in buffers of
  * 3 pages' bytes that fill before the buffer of 16 descriptors does,
  * each written when full. */
-static size_t qemu_order(const struct buf *f, struct rec *r)
+static size_t qemu_order(const struct bytes *f, struct rec *r)
 {
 	struct layout l = layout_of(f);
 	uint64_t d = l.descs, p = l.data, p_flushed = l.data;
@@ -209,7 +192,7 @@ static size_t qemu_order(const struct buf *f, struct rec *r)
 }
 
 /* The file in records of len bytes, in file order. */
-static size_t file_order(const struct buf *f, struct rec *r, uint64_t len)
+static size_t file_order(const struct bytes *f, struct rec *r, uint64_t len)
 {
 	size_t n = 0;
 
@@ -223,7 +206,7 @@ static size_t file_order(const struct buf *f, struct rec *r, uint64_t len)
 static char *warning;
 
 /* Unpacks f (saved as "in") from the file or through cat. */
-static int unpack(const struct buf *f, bool piped)
+static int unpack(const struct bytes *f, bool piped)
 {
 	char cmd[4200];
 	FILE *p = NULL;
@@ -256,11 +239,11 @@ static int unpack(const struct buf *f, bool piped)
 }
 
 /* What f unpacks to, as lines, and its bytes in *bytes. */
-static char *lines_of(const struct buf *f, bool piped, struct buf *bytes)
+static char *lines_of(const struct bytes *f, bool piped, struct bytes *bytes)
 {
 	char *lines;
 
-	*bytes = (struct buf){0};
+	*bytes = (struct bytes){0};
 	if (unpack(f, piped))
 		return NULL;
 	lines = stream_lines();
@@ -272,9 +255,9 @@ static char *lines_of(const struct buf *f, bool piped, struct buf *bytes)
 }
 
 /* flat, from the file and from a pipe, reads as plain does. */
-static void same_as(const struct buf *flat, const struct buf *plain, bool piped_too)
+static void same_as(const struct bytes *flat, const struct bytes *plain, bool piped_too)
 {
-	struct buf want_bytes, got_bytes;
+	struct bytes want_bytes, got_bytes;
 	char *want = lines_of(plain, false, &want_bytes);
 
 	CHECK(want != NULL);
@@ -292,7 +275,7 @@ static void same_as(const struct buf *flat, const struct buf *plain, bool piped_
 	free(want_bytes.p);
 }
 
-static void fails_from(const struct buf *f, bool piped, enum kdl_status status,
+static void fails_from(const struct bytes *f, bool piped, enum kdl_status status,
                        const char *message)
 {
 	char *lines;
@@ -316,8 +299,8 @@ static void test_ours(void)
 
 	for (size_t i = 0; i < KDL_ARRAY_SIZE(codecs); i++)
 		for (int level = 0; level < 2; level++) {
-			struct buf plain = dump_file("kdump", codecs[i], level, false);
-			struct buf flat = dump_file("kdump", codecs[i], level, true);
+			struct bytes plain = dump_file("kdump", codecs[i], level, false);
+			struct bytes flat = dump_file("kdump", codecs[i], level, true);
 
 			same_as(&flat, &plain, true);
 			free(plain.p);
@@ -327,7 +310,7 @@ static void test_ours(void)
 
 static void test_makedumpfile_order(void)
 {
-	struct buf plain = dump_file("kdump", "zlib", 1, false), flat;
+	struct bytes plain = dump_file("kdump", "zlib", 1, false), flat;
 	struct rec recs[64];
 	size_t n = makedumpfile_order(&plain, recs);
 
@@ -339,7 +322,7 @@ static void test_makedumpfile_order(void)
 
 static void test_qemu_order(void)
 {
-	struct buf plain = dump_file("kdump", "lzo", 1, false), flat;
+	struct bytes plain = dump_file("kdump", "lzo", 1, false), flat;
 	struct rec recs[64];
 	size_t n = qemu_order(&plain, recs);
 
@@ -353,7 +336,7 @@ static void test_qemu_order(void)
  * are few) until each is wanted. */
 static void test_reversed(void)
 {
-	struct buf plain = dump_file("kdump", "snappy", 0, false), flat;
+	struct bytes plain = dump_file("kdump", "snappy", 0, false), flat;
 	struct rec recs[64], rev[64];
 	size_t n = file_order(&plain, recs, 8192);
 
@@ -370,7 +353,7 @@ static void test_reversed(void)
  * read); bytes no record has are zero. */
 static void test_overlap_and_holes(void)
 {
-	struct buf plain = dump_file("kdump", "zlib", 1, false), flat = {0};
+	struct bytes plain = dump_file("kdump", "zlib", 1, false), flat = {0};
 	struct layout l = layout_of(&plain);
 	uint8_t junk[2 * PG];
 
@@ -395,7 +378,7 @@ static void test_overlap_and_holes(void)
  * ones; a pipe would have read the first, and says so. */
 static void test_elf(void)
 {
-	struct buf plain = dump_file("elf", NULL, 0, false), flat = {0};
+	struct bytes plain = dump_file("elf", NULL, 0, false), flat = {0};
 	uint8_t early[56 * 3];
 	uint64_t phnum = get16(plain.p + 56, false);
 	char msg[400];
@@ -417,7 +400,7 @@ static void test_elf(void)
 	fails_from(&flat, true, KDL_ERR_UNSUPPORTED, msg);
 	free(flat.p);
 	/* in file order, a pipe reads it too */
-	flat = (struct buf){0};
+	flat = (struct bytes){0};
 	flat_header(&flat);
 	record(&flat, 0, plain.p, plain.n);
 	end_marker(&flat);
@@ -430,7 +413,7 @@ static void test_elf(void)
  * a pipe gives it once. */
 static void test_read_twice(void)
 {
-	struct buf plain = dump_file("kdump", "none", 0, false), flat = {0};
+	struct bytes plain = dump_file("kdump", "none", 0, false), flat = {0};
 	struct layout l = layout_of(&plain);
 	struct rec recs[64];
 	size_t n;
@@ -452,10 +435,10 @@ static void test_read_twice(void)
 
 static void test_damaged_records(void)
 {
-	struct buf plain = dump_file("kdump", "zlib", 1, false), flat;
+	struct bytes plain = dump_file("kdump", "zlib", 1, false), flat;
 	struct rec recs[64];
 	size_t n = file_order(&plain, recs, 16384);
-	struct buf cut;
+	struct bytes cut;
 	char msg[400];
 
 	flat = flatten(&plain, recs, n);
@@ -470,7 +453,7 @@ static void test_damaged_records(void)
 	free(flat.p);
 	flat = flatten(&plain, recs, n);
 	/* cut inside a record, and where the end marker should be */
-	cut = (struct buf){flat.p, PG + 16 + 1000};
+	cut = (struct bytes){flat.p, PG + 16 + 1000};
 	snprintf(msg, sizeof(msg), "in: truncated: it ends at byte %zu, inside a record", cut.n);
 	fails_from(&cut, false, KDL_ERR_CORRUPT, msg);
 	cut.n = flat.n - 16;
@@ -496,7 +479,7 @@ static void test_damaged_records(void)
 /* Records of what is no dump, or of nothing at all. */
 static void test_not_a_dump(void)
 {
-	struct buf flat = {0};
+	struct bytes flat = {0};
 
 	flat_header(&flat);
 	record(&flat, 0, "hello, world", 12);
@@ -504,14 +487,14 @@ static void test_not_a_dump(void)
 	fails_from(&flat, false, KDL_ERR_CORRUPT, "in: at byte 4096: its records make neither a kdump-compressed file nor an ELF one (they make a file of another format)");
 	fails_from(&flat, true, KDL_ERR_CORRUPT, "stdin: at byte 4096: its records make neither a kdump-compressed file nor an ELF one (they make a file of another format)");
 	free(flat.p);
-	flat = (struct buf){0};
+	flat = (struct bytes){0};
 	flat_header(&flat);
 	end_marker(&flat);
 	fails_from(&flat, false, KDL_ERR_CORRUPT, "in: at byte 4096: its records make neither a kdump-compressed file nor an ELF one (they make an empty file)");
 	fails_from(&flat, true, KDL_ERR_CORRUPT, "stdin: at byte 4096: its records make neither a kdump-compressed file nor an ELF one (they make an empty file)");
 	/* a flattened file in a flattened file */
 	{
-		struct buf outer = {0};
+		struct bytes outer = {0};
 
 		flat_header(&outer);
 		record(&outer, 0, flat.p, flat.n);

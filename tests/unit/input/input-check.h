@@ -4,7 +4,8 @@
  *   ARCH x86_64 / VMCOREINFO 42 / CPU 0 pid 7 rip=0x10 / NOTE ACME 256 5
  *   SEGMENT 0x1000 0xffff888000001000 4096 (or ?) / DATA 4096 / ZERO 8192
  *   END 12288 / ALIAS 0x1000 0xffffffff81000000 4096
- * DATA bytes are kept, in order, in unpacked_bytes. */
+ * DATA bytes are kept, in order, in unpacked_bytes.  And the inputs'
+ * bytes, built in memory. */
 #ifndef INPUT_CHECK_H
 #define INPUT_CHECK_H
 
@@ -17,6 +18,24 @@
 static kdl_ctx *ctx;
 static uint8_t *unpacked_bytes;
 static size_t unpacked_len;
+
+/* An input being built in memory, piece by piece. */
+struct bytes {
+	uint8_t *p;
+	size_t n;
+};
+
+static inline void append(struct bytes *b, const void *data, size_t n)
+{
+	uint8_t *p = realloc(b->p, b->n + n);
+
+	if (!p)
+		abort();
+	b->p = p;
+	if (n)
+		memcpy(p + b->n, data, n);
+	b->n += n;
+}
 
 /* A writer to the scratch file "stream". */
 static inline kdl_writer *stream_to(int *fd)

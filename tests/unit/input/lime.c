@@ -6,26 +6,8 @@
 
 #define LIME_MAGIC 0x4C694D45
 
-/* A capture being built, range by range. */
-struct capture {
-	uint8_t *p;
-	size_t n;
-};
-
-static void append(struct capture *c, const void *data, size_t n)
-{
-	uint8_t *p = realloc(c->p, c->n + n);
-
-	if (!p)
-		abort();
-	c->p = p;
-	if (n)
-		memcpy(p + c->n, data, n);
-	c->n += n;
-}
-
 /* lime_mem_range_header: magic, version, first and last address. */
-static void header(struct capture *c, uint32_t magic, uint32_t version,
+static void header(struct bytes *c, uint32_t magic, uint32_t version,
                    uint64_t start, uint64_t last)
 {
 	uint8_t h[32] = {0};
@@ -37,7 +19,7 @@ static void header(struct capture *c, uint32_t magic, uint32_t version,
 	append(c, h, sizeof(h));
 }
 
-static void range(struct capture *c, uint64_t start, const void *data, size_t n)
+static void range(struct bytes *c, uint64_t start, const void *data, size_t n)
 {
 	header(c, LIME_MAGIC, 1, start, start + n - 1);
 	append(c, data, n);
@@ -57,7 +39,7 @@ static char *warning;
 
 /* Unpacks the capture, saved as "cap", from the file or through a pipe
  * (cat, so that nothing can seek); the stream goes to "stream". */
-static int unpack(const struct capture *c, bool piped,
+static int unpack(const struct bytes *c, bool piped,
                   const struct kdl_unpack_options *opts, uint64_t *lost)
 {
 	char cmd[4200];
@@ -95,7 +77,7 @@ static int unpack(const struct capture *c, bool piped,
 /* The capture fails to unpack, from a file and from a pipe, with this
  * message (NAME standing for the input's name) of class CORRUPT, and
  * what the stream got is no whole stream. */
-static void fails(const struct capture *c, const char *message)
+static void fails(const struct bytes *c, const char *message)
 {
 	for (int piped = 0; piped < 2; piped++) {
 		const char *name = piped ? "stdin" : "cap";
@@ -124,7 +106,7 @@ static void test_ranges(void)
 		"SEGMENT 0x100000 0x100000 262144\nDATA 262144\nEND 262144\n";
 	uint8_t *low = pattern(16384, 1), *edge = pattern(3072, 2), *big = pattern(262144, 3);
 	uint8_t *all = malloc(16384 + 3072 + 262144);
-	struct capture c = {0};
+	struct bytes c = {0};
 
 	if (!CHECK(low && edge && big && all))
 		goto out;
@@ -164,7 +146,7 @@ static void test_adjacent_and_cut(void)
 	uint8_t *a = pattern(8192, 4), *b = pattern(4096, 5);
 	struct kdl_range keep = {0x2000, 0x3fff};
 	struct kdl_unpack_options opts = {.ranges = &keep, .nranges = 1};
-	struct capture c = {0};
+	struct bytes c = {0};
 	char *lines;
 
 	if (!CHECK(a && b))
@@ -197,7 +179,7 @@ static void test_raw_refused(void)
 {
 	struct kdl_unpack_options lime = {.format = "lime"};
 	uint8_t *raw = pattern(8192, 6);
-	struct capture padded = {0}, c = {0};
+	struct bytes padded = {0}, c = {0};
 	static const char refusal[] =
 		": no LiME range header at byte 0, so not LiME's format=lime; its format=raw and format=padded hold no addresses: a padded capture is memory from physical address 0 (vmc-seg --phys 0 FILE), a raw one needs the ranges it was taken from (vmc-seg --phys ADDR --offset N --length N for each)";
 	char want[600];
@@ -229,41 +211,41 @@ static void test_raw_refused(void)
 static void test_bad_headers(void)
 {
 	uint8_t *page = pattern(4096, 7);
-	struct capture c;
+	struct bytes c;
 
 	if (!CHECK(page))
 		return;
 	/* ends before it starts */
-	c = (struct capture){0};
+	c = (struct bytes){0};
 	range(&c, 0x1000, page, 4096);
 	header(&c, LIME_MAGIC, 1, 0x3000, 0x2fff);
 	fails(&c, ": at byte 4128: LiME range 0x3000-0x2fff ends before it starts");
 	free(c.p);
 	/* another header in the middle: AVML's, or none at all */
-	c = (struct capture){0};
+	c = (struct bytes){0};
 	range(&c, 0x1000, page, 4096);
 	header(&c, 0x4C4D5641, 2, 0x3000, 0x3fff);
 	append(&c, page, 4096);
 	fails(&c, ": at byte 4128: no LiME range header here: magic 0x4c4d5641, version 2, not 0x4c694d45, version 1");
 	free(c.p);
-	c = (struct capture){0};
+	c = (struct bytes){0};
 	range(&c, 0x1000, page, 4096);
 	header(&c, LIME_MAGIC, 2, 0x3000, 0x3fff);
 	fails(&c, ": at byte 4128: no LiME range header here: magic 0x4c694d45, version 2, not 0x4c694d45, version 1");
 	free(c.p);
 	/* overlapping, and going back */
-	c = (struct capture){0};
+	c = (struct bytes){0};
 	range(&c, 0x1000, page, 4096);
 	range(&c, 0x1800, page, 4096);
 	fails(&c, ": at byte 4128: LiME range 0x1800-0x27ff comes after range 0x1000-0x1fff: the ranges of a capture, read in the order they come, must ascend without overlapping");
 	free(c.p);
-	c = (struct capture){0};
+	c = (struct bytes){0};
 	range(&c, 0x10000, page, 4096);
 	range(&c, 0x1000, page, 4096);
 	fails(&c, ": at byte 4128: LiME range 0x1000-0x1fff comes after range 0x10000-0x10fff: the ranges of a capture, read in the order they come, must ascend without overlapping");
 	free(c.p);
 	/* 2^64 bytes */
-	c = (struct capture){0};
+	c = (struct bytes){0};
 	header(&c, LIME_MAGIC, 1, 0, UINT64_MAX);
 	append(&c, page, 4096);
 	fails(&c, ": at byte 0: LiME range 0x0-0xffffffffffffffff covers the whole address space, more than a capture can hold");
@@ -276,7 +258,7 @@ static void test_bad_headers(void)
 static void test_truncated(void)
 {
 	uint8_t *bytes = pattern(12288, 8);
-	struct capture c = {0};
+	struct bytes c = {0};
 
 	if (!CHECK(bytes))
 		return;
@@ -292,7 +274,7 @@ static void test_truncated(void)
 	c.n = 20;
 	fails(&c, ": truncated: it ends at byte 20, inside a range header");
 	free(c.p);
-	c = (struct capture){0};
+	c = (struct bytes){0};
 	header(&c, LIME_MAGIC, 1, 0x1000, 0xffffffffffff);
 	append(&c, bytes, 12288);
 	fails(&c, ": truncated: it ends at byte 12320, inside range 0x1000-0xffffffffffff, whose 281474976706560 bytes start at byte 32");
