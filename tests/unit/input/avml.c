@@ -114,44 +114,15 @@ static uint8_t *pattern(size_t n, unsigned seed)
 	return p;
 }
 
-static char *warning;
-
 static const char no_vmcoreinfo[] =
 	": like every AVML capture, it holds no VMCOREINFO and names no architecture: add the VMCOREINFO with vmc-note --vmcoreinfo FILE (crash and drgn need it), and name the machine with vmc-pack --arch\n";
 
 static int unpack(const struct bytes *c, bool piped,
                   const struct kdl_unpack_options *opts, uint64_t *lost)
 {
-	char cmd[4200];
-	FILE *p = NULL;
-	int fd, in, ret;
-	const char *name = piped ? "stdin" : "cap";
-	kdl_writer *w;
+	static const char *const name = "cap";
 
-	if (write_file(scratch_file("cap"), c->p, c->n))
-		return -2;
-	if (piped) {
-		snprintf(cmd, sizeof(cmd), "cat '%s'", scratch_file("cap"));
-		p = popen(cmd, "r");
-		in = p ? fileno(p) : -1;
-	} else
-		in = open(scratch_file("cap"), O_RDONLY);
-	if (in < 0)
-		return -2;
-	free(warning);
-	warning = NULL;
-	w = stream_to(&fd);
-	ret = kdl_unpack(ctx, w, &in, &name, 1, opts, lost);
-	if (!ret)
-		ret = kdl_writer_finish(w);
-	else
-		kdl_writer_free(w);
-	close(fd);
-	if (p)
-		pclose(p);
-	else
-		close(in);
-	return ret;
+	return unpack_inputs(c, &name, 1, piped, opts, lost);
 }
 
 /* From a file and from a pipe: this message (after the input's name),
@@ -160,16 +131,9 @@ static void fails(const struct bytes *c, const char *message)
 {
 	for (int piped = 0; piped < 2; piped++) {
 		char want[1024];
-		char *lines;
 
 		snprintf(want, sizeof(want), "%s%s", piped ? "stdin" : "cap", message);
-		if (!CHECK_EQ(unpack(c, piped, NULL, NULL), -1))
-			continue;
-		CHECK_STR(kdl_ctx_error(ctx), want);
-		CHECK_EQ(kdl_ctx_status(ctx), KDL_ERR_CORRUPT);
-		lines = stream_lines();
-		CHECK_HAS(lines, "FAILED: ");
-		free(lines);
+		unpack_fails(c, "cap", piped, KDL_ERR_CORRUPT, want);
 	}
 }
 

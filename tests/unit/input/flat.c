@@ -203,39 +203,12 @@ static size_t file_order(const struct bytes *f, struct rec *r, uint64_t len)
 
 /* ---- unpacking ---- */
 
-static char *warning;
-
 /* Unpacks f (saved as "in") from the file or through cat. */
 static int unpack(const struct bytes *f, bool piped)
 {
-	char cmd[4200];
-	FILE *p = NULL;
-	int fd, in, ret;
-	const char *name = piped ? "stdin" : "in";
-	kdl_writer *w;
+	static const char *const name = "in";
 
-	if (write_file(scratch_file("in"), f->p, f->n))
-		return -2;
-	if (piped) {
-		snprintf(cmd, sizeof(cmd), "cat '%s'", scratch_file("in"));
-		p = popen(cmd, "r");
-		in = p ? fileno(p) : -1;
-	} else
-		in = open(scratch_file("in"), O_RDONLY);
-	if (in < 0)
-		return -2;
-	w = stream_to(&fd);
-	ret = kdl_unpack(ctx, w, &in, &name, 1, NULL, NULL);
-	if (!ret)
-		ret = kdl_writer_finish(w);
-	else
-		kdl_writer_free(w);
-	close(fd);
-	if (p)
-		pclose(p);
-	else
-		close(in);
-	return ret;
+	return unpack_inputs(f, &name, 1, piped, NULL, NULL);
 }
 
 /* What f unpacks to, as lines, and its bytes in *bytes. */
@@ -278,16 +251,7 @@ static void same_as(const struct bytes *flat, const struct bytes *plain, bool pi
 static void fails_from(const struct bytes *f, bool piped, enum kdl_status status,
                        const char *message)
 {
-	char *lines;
-
-	if (!CHECK_EQ(unpack(f, piped), -1))
-		return;
-	if (!CHECK_STR(kdl_ctx_error(ctx), message))
-		fprintf(stderr, "  from a %s\n", piped ? "pipe" : "file");
-	CHECK_EQ(kdl_ctx_status(ctx), status);
-	lines = stream_lines();
-	CHECK_HAS(lines, "FAILED: ");
-	free(lines);
+	unpack_fails(f, "in", piped, status, message);
 }
 
 /* ---- the orders producers write ---- */

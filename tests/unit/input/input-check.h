@@ -37,6 +37,10 @@ static inline void append(struct bytes *b, const void *data, size_t n)
 	b->n += n;
 }
 
+/* What the unpacker warned of in the last unpack_inputs, for a test that
+ * collects warnings. */
+static char *warning;
+
 /* A writer to the scratch file "stream". */
 static inline kdl_writer *stream_to(int *fd)
 {
@@ -136,6 +140,73 @@ static inline char *stream_lines(void)
 	if (fd >= 0)
 		close(fd);
 	return kdl_str_finish(NULL, &b);
+}
+
+/* Unpacks the n inputs, saved as names[i] in the scratch folder: from the
+ * files, or (one input) through cat, named stdin, so that nothing can
+ * seek; the stream goes to "stream".  -2 when the test cannot set up. */
+static inline int unpack_inputs(const struct bytes *in, const char *const *names, size_t n,
+                                bool piped, const struct kdl_unpack_options *opts,
+                                uint64_t *lost)
+{
+	int fds[4], fd, ret;
+	const char *shown[4];
+	FILE *p = NULL;
+	kdl_writer *w;
+
+	if (n > 4 || (piped && n != 1))
+		return -2;
+	for (size_t i = 0; i < n; i++) {
+		char path[4096];
+
+		if (write_file(scratch_path(names[i], path, sizeof(path)), in[i].p, in[i].n))
+			return -2;
+		shown[i] = names[i];
+		if (piped) {
+			char cmd[4200];
+
+			snprintf(cmd, sizeof(cmd), "cat '%s'", path);
+			p = popen(cmd, "r");
+			fds[i] = p ? fileno(p) : -1;
+			shown[i] = "stdin";
+		} else
+			fds[i] = open(path, O_RDONLY);
+		if (fds[i] < 0)
+			return -2;
+	}
+	free(warning);
+	warning = NULL;
+	w = stream_to(&fd);
+	ret = kdl_unpack(ctx, w, fds, shown, n, opts, lost);
+	if (!ret)
+		ret = kdl_writer_finish(w);
+	else
+		kdl_writer_free(w);
+	close(fd);
+	if (p)
+		pclose(p);
+	else
+		for (size_t i = 0; i < n; i++)
+			close(fds[i]);
+	return ret;
+}
+
+/* The input, saved as name, fails to unpack from the file or a pipe
+ * with this message (naming name or stdin) and class, and what the
+ * stream got is no whole stream. */
+static inline void unpack_fails(const struct bytes *in, const char *name, bool piped,
+                                enum kdl_status status, const char *message)
+{
+	char *lines;
+
+	if (!CHECK_EQ(unpack_inputs(in, &name, 1, piped, NULL, NULL), -1))
+		return;
+	if (!CHECK_STR(kdl_ctx_error(ctx), message))
+		fprintf(stderr, "  from a %s\n", piped ? "pipe" : "file");
+	CHECK_EQ(kdl_ctx_status(ctx), status);
+	lines = stream_lines();
+	CHECK_HAS(lines, "FAILED: ");
+	free(lines);
 }
 
 #endif

@@ -13,12 +13,7 @@
 
 /* ---- building kdump-compressed files ---- */
 
-struct buf {
-	uint8_t *p;
-	size_t n;
-};
-
-static void grow(struct buf *b, size_t n)
+static void grow(struct bytes *b, size_t n)
 {
 	uint8_t *p;
 
@@ -32,7 +27,7 @@ static void grow(struct buf *b, size_t n)
 	b->n = n;
 }
 
-static void put(struct buf *b, size_t at, const void *data, size_t n)
+static void put(struct bytes *b, size_t at, const void *data, size_t n)
 {
 	grow(b, at + n);
 	memcpy(b->p + at, data, n);
@@ -51,7 +46,7 @@ static void content(uint64_t pfn, uint8_t *p, uint32_t page)
 }
 
 struct note_buf {
-	struct buf b;
+	struct bytes b;
 	bool be;
 };
 
@@ -84,7 +79,7 @@ static void prstatus(struct note_buf *nb, int32_t pid, uint64_t pc, unsigned pc_
 #define VMCOREINFO "OSRELEASE=6.1.0\nPAGESIZE=4096\n"
 
 /* The notes of most tests: two CPUs, VMCOREINFO, one more note. */
-static struct buf standard_notes(bool be)
+static struct bytes standard_notes(bool be)
 {
 	struct note_buf nb = {.be = be};
 	unsigned pc_at = be ? 120 : 240; /* s390x psw.addr, x86_64 rip */
@@ -106,7 +101,7 @@ struct kd {
 	uint32_t status;
 	uint64_t max_mapnr;
 	uint64_t phys_base;
-	struct buf notes;
+	struct bytes notes;
 	const char *vmcoreinfo;       /* version 3 */
 	uint64_t exist[8][2];         /* ranges of pfns, [start, end) */
 	uint64_t dumped[8][2];
@@ -130,7 +125,7 @@ static bool in_ranges(const uint64_t r[8][2], uint64_t pfn)
 	return false;
 }
 
-static void put32(struct buf *b, const struct kd *k, size_t at, uint32_t v)
+static void put32(struct bytes *b, const struct kd *k, size_t at, uint32_t v)
 {
 	uint8_t x[4];
 
@@ -138,7 +133,7 @@ static void put32(struct buf *b, const struct kd *k, size_t at, uint32_t v)
 	put(b, at, x, 4);
 }
 
-static void put64(struct buf *b, const struct kd *k, size_t at, uint64_t v)
+static void put64(struct bytes *b, const struct kd *k, size_t at, uint64_t v)
 {
 	uint8_t x[8];
 
@@ -147,9 +142,9 @@ static void put64(struct buf *b, const struct kd *k, size_t at, uint64_t v)
 }
 
 /* The file k describes, laid out as makedumpfile writes it. */
-static struct buf build(struct kd *k)
+static struct bytes build(struct kd *k)
 {
-	struct buf f = {0};
+	struct bytes f = {0};
 	uint32_t page = k->page ? k->page : PG;
 	int32_t v = k->version ? k->version : 6;
 	uint32_t sub_size = sub_sizes[v < 6 ? v : 6];
@@ -295,60 +290,24 @@ static bool standard_bytes(void)
 
 /* ---- unpacking ---- */
 
-static char *warning;
-
 /* Unpacks the files, saved as "part0", "part1"...: from the files, or
  * (one file) through cat, so that nothing can seek; the stream goes to
  * "stream". */
-static int unpack_parts(const struct buf *files, size_t n, bool piped,
+static int unpack_parts(const struct bytes *files, size_t n, bool piped,
                         const struct kdl_unpack_options *opts, uint64_t *lost)
 {
-	int fds[4], fd, ret;
-	const char *names[4] = {"part0", "part1", "part2", "part3"};
-	FILE *p = NULL;
-	kdl_writer *w;
+	static const char *const names[4] = {"part0", "part1", "part2", "part3"};
 
-	for (size_t i = 0; i < n; i++) {
-		char path[4096];
-
-		if (write_file(scratch_path(names[i], path, sizeof(path)), files[i].p, files[i].n))
-			return -2;
-		if (piped) {
-			char cmd[4200];
-
-			snprintf(cmd, sizeof(cmd), "cat '%s'", path);
-			p = popen(cmd, "r");
-			fds[i] = p ? fileno(p) : -1;
-			names[i] = "stdin";
-		} else
-			fds[i] = open(path, O_RDONLY);
-		if (fds[i] < 0)
-			return -2;
-	}
-	free(warning);
-	warning = NULL;
-	w = stream_to(&fd);
-	ret = kdl_unpack(ctx, w, fds, names, n, opts, lost);
-	if (!ret)
-		ret = kdl_writer_finish(w);
-	else
-		kdl_writer_free(w);
-	close(fd);
-	if (p)
-		pclose(p);
-	else
-		for (size_t i = 0; i < n; i++)
-			close(fds[i]);
-	return ret;
+	return unpack_inputs(files, names, n, piped, opts, lost);
 }
 
-static int unpack(const struct buf *f, bool piped)
+static int unpack(const struct bytes *f, bool piped)
 {
 	return unpack_parts(f, 1, piped, NULL, NULL);
 }
 
 /* f reads back as want, from the file and from a pipe. */
-static void reads_as(const struct buf *f, const char *want)
+static void reads_as(const struct bytes *f, const char *want)
 {
 	for (int piped = 0; piped < 2; piped++) {
 		char *lines;
@@ -365,24 +324,15 @@ static void reads_as(const struct buf *f, const char *want)
 /* f fails to unpack from the file or a pipe with this message (part0 or
  * stdin naming the input) and class, and what the stream got is no whole
  * stream. */
-static void fails_from(const struct buf *f, bool piped, enum kdl_status status,
+static void fails_from(const struct bytes *f, bool piped, enum kdl_status status,
                        const char *message)
 {
-	char *lines;
-
-	if (!CHECK_EQ(unpack(f, piped), -1))
-		return;
-	if (!CHECK_STR(kdl_ctx_error(ctx), message))
-		fprintf(stderr, "  from a %s\n", piped ? "pipe" : "file");
-	CHECK_EQ(kdl_ctx_status(ctx), status);
-	lines = stream_lines();
-	CHECK_HAS(lines, "FAILED: ");
-	free(lines);
+	unpack_fails(f, "part0", piped, status, message);
 }
 
 /* The same of class CORRUPT from the file, and if pipe_message is
  * given, from a pipe. */
-static void fails(const struct buf *f, const char *file_message, const char *pipe_message)
+static void fails(const struct bytes *f, const char *file_message, const char *pipe_message)
 {
 	fails_from(f, false, KDL_ERR_CORRUPT, file_message);
 	if (pipe_message)
@@ -400,7 +350,7 @@ static void test_codecs(void)
 
 	for (size_t i = 0; i < KDL_ARRAY_SIZE(codecs); i++) {
 		struct kd k = standard();
-		struct buf f;
+		struct bytes f;
 
 		k.codec = codecs[i];
 		k.shared_zero = true;
@@ -417,7 +367,7 @@ static void test_codecs(void)
 static void test_zero_pages_stored(void)
 {
 	struct kd k = standard();
-	struct buf f;
+	struct bytes f;
 
 	k.codec = &kdl_codec_zlib;
 	f = build(&k);
@@ -433,7 +383,7 @@ static void test_zero_pages_stored(void)
 static void test_filtered(void)
 {
 	struct kd k = standard();
-	struct buf f;
+	struct bytes f;
 
 	k.dumped[0][1] = 0x102;
 	k.dumped[1][0] = 0x105;
@@ -459,7 +409,7 @@ static void test_filtered(void)
 static void test_big_endian(void)
 {
 	struct kd k = standard();
-	struct buf f;
+	struct bytes f;
 
 	free(k.notes.p);
 	k.be = true;
@@ -480,7 +430,7 @@ static void test_big_endian(void)
 static void test_page_size(void)
 {
 	struct kd k = {.max_mapnr = 0x20, .page = 65536, .machine = "ppc64le"};
-	struct buf f;
+	struct bytes f;
 	char *lines;
 
 	k.exist[0][0] = k.dumped[0][0] = 0x10;
@@ -500,7 +450,7 @@ static void test_page_size(void)
 static void test_machine_from_prstatus(void)
 {
 	struct kd k = standard();
-	struct buf f;
+	struct bytes f;
 
 	k.machine = "";
 	f = build(&k);
@@ -521,7 +471,7 @@ static void test_machine_from_prstatus(void)
 	free(k.notes.p);
 	k = standard();
 	free(k.notes.p);
-	k.notes = (struct buf){0};
+	k.notes = (struct bytes){0};
 	k.machine = "";
 	f = build(&k);
 	reads_as(&f, STANDARD_SEGMENTS);
@@ -533,7 +483,7 @@ static void test_machine_from_prstatus(void)
 static void test_machine_unknown(void)
 {
 	struct kd k = standard();
-	struct buf f;
+	struct bytes f;
 
 	k.machine = "mips64";
 	f = build(&k);
@@ -554,7 +504,7 @@ static void test_versions(void)
 {
 	for (int32_t v = 1; v <= 6; v++) {
 		struct kd k = standard();
-		struct buf f;
+		struct bytes f;
 
 		k.version = v;
 		k.vmcoreinfo = VMCOREINFO;
@@ -571,7 +521,7 @@ static void test_versions(void)
 static void test_diskdump(void)
 {
 	struct kd k = standard();
-	struct buf f;
+	struct bytes f;
 
 	k.signature = "DISKDUMP";
 	k.version = 1;
@@ -586,7 +536,7 @@ static void test_diskdump(void)
 static void test_one_bitmap(void)
 {
 	struct kd k = standard();
-	struct buf f = build(&k);
+	struct bytes f = build(&k);
 
 	/* one block: half of it is no room for a bitmap */
 	put32(&f, &k, 436, 1);
@@ -607,7 +557,7 @@ static void test_one_bitmap(void)
 static void test_pages_backwards(void)
 {
 	struct kd k = standard();
-	struct buf f;
+	struct bytes f;
 	char *lines;
 
 	k.reversed = true;
@@ -636,7 +586,7 @@ static void test_pages_backwards(void)
 static void test_shared_zero_page_in_a_pipe(void)
 {
 	struct kd k = standard();
-	struct buf f;
+	struct bytes f;
 
 	k.exist[0][0] = k.dumped[0][0] = 0x101;
 	k.shared_zero = true;
@@ -656,7 +606,7 @@ static void test_phys(void)
 	struct kd k = standard();
 	struct kdl_range keep = {0x103000, 0x104fff};
 	struct kdl_unpack_options opts = {.ranges = &keep, .nranges = 1};
-	struct buf f;
+	struct bytes f;
 	char *lines;
 	uint8_t pg[PG];
 
@@ -677,7 +627,7 @@ static void test_phys(void)
 
 /* The standard dump cut at each of cuts: whole bitmaps in each part, the
  * descriptors and pages of its range. */
-static void split_parts(struct buf *parts, const uint64_t *cuts, size_t n)
+static void split_parts(struct bytes *parts, const uint64_t *cuts, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct kd k = standard();
@@ -697,7 +647,7 @@ static void split_parts(struct buf *parts, const uint64_t *cuts, size_t n)
 static void test_split(void)
 {
 	static const uint64_t cuts[] = {0x104, 0x108};
-	struct buf parts[3], shuffled[3];
+	struct bytes parts[3], shuffled[3];
 	char *lines;
 
 	split_parts(parts, cuts, 3);
@@ -719,7 +669,7 @@ static void test_split(void)
 		free(parts[i].p);
 }
 
-static void split_fails(const struct buf *parts, size_t n, const char *message)
+static void split_fails(const struct bytes *parts, size_t n, const char *message)
 {
 	char *lines;
 
@@ -736,7 +686,7 @@ static void split_fails(const struct buf *parts, size_t n, const char *message)
 static void test_split_refused(void)
 {
 	static const uint64_t cuts[] = {0x104, 0x108};
-	struct buf parts[3], two[2], whole;
+	struct bytes parts[3], two[2], whole;
 	struct kd k = standard();
 
 	split_parts(parts, cuts, 3);
@@ -767,7 +717,7 @@ static void test_split_refused(void)
 
 /* ---- damage ---- */
 
-static struct buf standard_file(struct kd *k)
+static struct bytes standard_file(struct kd *k)
 {
 	*k = standard();
 	k->codec = &kdl_codec_zlib;
@@ -780,8 +730,8 @@ static struct buf standard_file(struct kd *k)
 static void test_truncated(void)
 {
 	struct kd k;
-	struct buf f = standard_file(&k);
-	struct buf cut = {f.p, 0};
+	struct bytes f = standard_file(&k);
+	struct bytes cut = {f.p, 0};
 	char file_msg[512], pipe_msg[512];
 	struct {
 		size_t at;
@@ -815,7 +765,7 @@ static void test_truncated(void)
  * decompress: each lost page fails the read, or with --keep-going is
  * left out with a warning, the segment split around it, the bytes
  * counted. */
-static void page_lost(struct buf *f, const char *message, const char *warned,
+static void page_lost(struct bytes *f, const char *message, const char *warned,
                       const char *lines_want)
 {
 	struct kdl_unpack_options keep = {.keep_going = 1};
@@ -837,7 +787,7 @@ static void page_lost(struct buf *f, const char *message, const char *warned,
 static void test_page_damage(void)
 {
 	struct kd k;
-	struct buf f = standard_file(&k);
+	struct bytes f = standard_file(&k);
 	uint64_t d5 = k.desc_off + 24 * 5, off5 = kdl_get64(f.p + d5, false);
 	uint32_t size5 = kdl_get32(f.p + d5 + 8, false);
 	char msg[512], warned[600];
@@ -914,7 +864,7 @@ static void test_page_damage(void)
 static void test_absurd_headers(void)
 {
 	struct kd k;
-	struct buf f = standard_file(&k);
+	struct bytes f = standard_file(&k);
 	uint8_t saved[PG + 104];
 	char msg[512];
 
@@ -972,7 +922,7 @@ static void test_absurd_headers(void)
 static void test_incomplete(void)
 {
 	struct kd k;
-	struct buf f;
+	struct bytes f;
 	char *lines;
 
 	k = standard();
@@ -994,7 +944,7 @@ static void test_incomplete(void)
 static void test_phys_base(void)
 {
 	struct kd k = standard();
-	struct buf f;
+	struct bytes f;
 	char *lines;
 
 	k.phys_base = 0x1000000;
@@ -1041,7 +991,7 @@ static void test_sparse_memory(void)
 {
 	struct kd k = {.max_mapnr = (1ull << 28) + 2};
 	char path[4096];
-	struct buf head;
+	struct bytes head;
 	uint8_t desc[48] = {0}, pg[PG];
 	uint64_t bitmap_len, desc_off;
 	long before;

@@ -35,43 +35,14 @@ static uint8_t *pattern(size_t n, unsigned seed)
 	return p;
 }
 
-static char *warning;
-
 /* Unpacks the capture, saved as "cap", from the file or through a pipe
  * (cat, so that nothing can seek); the stream goes to "stream". */
 static int unpack(const struct bytes *c, bool piped,
                   const struct kdl_unpack_options *opts, uint64_t *lost)
 {
-	char cmd[4200];
-	FILE *p = NULL;
-	int fd, in, ret;
-	const char *name = piped ? "stdin" : "cap";
-	kdl_writer *w;
+	static const char *const name = "cap";
 
-	if (write_file(scratch_file("cap"), c->p, c->n))
-		return -2;
-	if (piped) {
-		snprintf(cmd, sizeof(cmd), "cat '%s'", scratch_file("cap"));
-		p = popen(cmd, "r");
-		in = p ? fileno(p) : -1;
-	} else
-		in = open(scratch_file("cap"), O_RDONLY);
-	if (in < 0)
-		return -2;
-	free(warning);
-	warning = NULL;
-	w = stream_to(&fd);
-	ret = kdl_unpack(ctx, w, &in, &name, 1, opts, lost);
-	if (!ret)
-		ret = kdl_writer_finish(w);
-	else
-		kdl_writer_free(w);
-	close(fd);
-	if (p)
-		pclose(p);
-	else
-		close(in);
-	return ret;
+	return unpack_inputs(c, &name, 1, piped, opts, lost);
 }
 
 /* The capture fails to unpack, from a file and from a pipe, with this
@@ -80,18 +51,10 @@ static int unpack(const struct bytes *c, bool piped,
 static void fails(const struct bytes *c, const char *message)
 {
 	for (int piped = 0; piped < 2; piped++) {
-		const char *name = piped ? "stdin" : "cap";
 		char want[1024];
-		char *lines;
 
-		snprintf(want, sizeof(want), "%s%s", name, message);
-		if (!CHECK_EQ(unpack(c, piped, NULL, NULL), -1))
-			continue;
-		CHECK_STR(kdl_ctx_error(ctx), want);
-		CHECK_EQ(kdl_ctx_status(ctx), KDL_ERR_CORRUPT);
-		lines = stream_lines();
-		CHECK_HAS(lines, "FAILED: ");
-		free(lines);
+		snprintf(want, sizeof(want), "%s%s", piped ? "stdin" : "cap", message);
+		unpack_fails(c, "cap", piped, KDL_ERR_CORRUPT, want);
 	}
 }
 
