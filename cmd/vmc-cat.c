@@ -302,6 +302,18 @@ static void print_alias(struct cat *c, const struct kdl_record *hdr)
 	line_end(c);
 }
 
+static void print_extent(struct cat *c, const struct kdl_record *hdr)
+{
+	struct kdl_rec_extent rec;
+
+	if (kdl_rec_get_extent(c->r, hdr, &rec))
+		failed(c);
+	line_begin(c, "extent");
+	field_addr(c, " phys %s", "phys", rec.phys);
+	field_hex(c, " length %s", "length", rec.length);
+	line_end(c);
+}
+
 static void print_meta(struct cat *c, const struct kdl_record *hdr)
 {
 	struct kdl_rec_meta rec;
@@ -511,7 +523,8 @@ static void segment_end(struct cat *c, const struct kdl_record *hdr)
 static const char *const type_names[] = {
 	[KDL_REC_ARCH] = "ARCH", [KDL_REC_VMCOREINFO] = "VMCOREINFO",
 	[KDL_REC_NOTE] = "NOTE", [KDL_REC_PRSTATUS] = "PRSTATUS",
-	[KDL_REC_META] = "META", [KDL_REC_ALIAS] = "ALIAS", [KDL_REC_SEGMENT] = "SEGMENT",
+	[KDL_REC_META] = "META", [KDL_REC_ALIAS] = "ALIAS", [KDL_REC_EXTENT] = "EXTENT",
+	[KDL_REC_SEGMENT] = "SEGMENT",
 	[KDL_REC_DATA] = "DATA", [KDL_REC_ZERO] = "ZERO",
 	[KDL_REC_SEGMENT_END] = "SEGMENT_END",
 };
@@ -549,6 +562,7 @@ static void print_record(struct cat *c, const struct kdl_record *hdr)
 	case KDL_REC_PRSTATUS: print_cpu(c, hdr); break;
 	case KDL_REC_META: print_meta(c, hdr); break;
 	case KDL_REC_ALIAS: print_alias(c, hdr); break;
+	case KDL_REC_EXTENT: print_extent(c, hdr); break;
 	case KDL_REC_SEGMENT: segment_begin(c, hdr); break;
 	case KDL_REC_DATA: segment_data(c, hdr); break;
 	case KDL_REC_ZERO: segment_zero(c, hdr); break;

@@ -38,25 +38,48 @@ static void put(kdl_ctx *ctx, kdl_writer *w, const struct segment *s)
 		cmd_die(ctx, NULL);
 }
 
-/* Upstream segments arrive in physical order; ours goes in its place so
- * that the order in which vmc-seg programs ran does not matter. */
+/* The EXTENT that tells a packer the segment will come, when its length
+ * is known. */
+static void tell(kdl_ctx *ctx, kdl_writer *w, const struct segment *s, bool *told)
+{
+	struct kdl_rec_extent extent = {s->phys, s->length};
+
+	if (!*told && s->length != KDL_LENGTH_UNKNOWN && kdl_rec_put_extent(w, &extent))
+		cmd_die(ctx, NULL);
+	*told = true;
+}
+
+/* Upstream EXTENT records and segments arrive in physical order, the
+ * extents before the segments; ours go in their places so that the
+ * order in which vmc-seg programs ran does not matter. */
 static void merge(kdl_ctx *ctx, kdl_reader *r, kdl_writer *w,
                   const struct segment *s)
 {
 	struct kdl_segment_info ours = {s->phys, s->virt, s->length};
 	struct kdl_rec_segment seg;
+	struct kdl_rec_extent extent;
 	struct kdl_record rec;
-	bool done = false;
+	bool told = false, done = false;
 	int more;
 
 	while ((more = kdl_reader_next(r, &rec)) > 0) {
 		struct kdl_segment_info theirs;
 
+		if (rec.type == KDL_REC_EXTENT && !told) {
+			if (kdl_rec_get_extent(r, &rec, &extent))
+				cmd_die(ctx, NULL);
+			if (extent.phys > s->phys)
+				tell(ctx, w, s, &told);
+			if (kdl_rec_put_extent(w, &extent))
+				cmd_die(ctx, NULL);
+			continue;
+		}
 		if (rec.type != KDL_REC_SEGMENT || done) {
 			if (kdl_stream_pass(r, w, &rec))
 				cmd_die(ctx, NULL);
 			continue;
 		}
+		tell(ctx, w, s, &told);
 		if (kdl_rec_get_segment(r, &rec, &seg))
 			cmd_die(ctx, NULL);
 		theirs = (struct kdl_segment_info){seg.phys, seg.virt, seg.length};
@@ -72,6 +95,7 @@ static void merge(kdl_ctx *ctx, kdl_reader *r, kdl_writer *w,
 	}
 	if (more < 0)
 		cmd_die(ctx, NULL);
+	tell(ctx, w, s, &told);
 	if (!done)
 		put(ctx, w, s);
 }
@@ -142,10 +166,14 @@ int main(int argc, char **argv)
 	warn_if_dump(&s);
 	if (s.length != KDL_LENGTH_UNKNOWN && kdl_segment_check(ctx, s.phys, s.length))
 		cmd_fail("%s: %s", s.name, kdl_ctx_error(ctx));
-	if (r)
+	if (r) {
 		merge(ctx, r, w, &s);
-	else
+	} else {
+		bool told = false;
+
+		tell(ctx, w, &s, &told);
 		put(ctx, w, &s);
+	}
 	cmd_finish(ctx, r, w);
 	return EXIT_SUCCESS;
 }

@@ -312,6 +312,7 @@ enum {
 	KDL_REC_PRSTATUS = 0x05,
 	KDL_REC_META = 0x06,
 	KDL_REC_ALIAS = 0x07,
+	KDL_REC_EXTENT = 0x08,
 	KDL_REC_SEGMENT = 0x10,
 	KDL_REC_DATA = 0x11,
 	KDL_REC_ZERO = 0x12,
@@ -401,6 +402,9 @@ struct kdl_rec_segment_end {
 struct kdl_rec_alias {
 	uint64_t phys, virt, length;
 };
+struct kdl_rec_extent {
+	uint64_t phys, length;
+};
 
 int kdl_rec_put_arch(kdl_writer *w, const struct kdl_rec_arch *rec);
 int kdl_rec_get_arch(kdl_reader *r, const struct kdl_record *hdr,
@@ -433,6 +437,11 @@ int kdl_rec_get_zero(kdl_reader *r, const struct kdl_record *hdr,
 int kdl_rec_put_alias(kdl_writer *w, const struct kdl_rec_alias *rec);
 int kdl_rec_get_alias(kdl_reader *r, const struct kdl_record *hdr,
                       struct kdl_rec_alias *rec);
+/* EXTENT: a segment of this length will come at this address, so that a
+ * packer can lay its file out before the data; not critical. */
+int kdl_rec_put_extent(kdl_writer *w, const struct kdl_rec_extent *rec);
+int kdl_rec_get_extent(kdl_reader *r, const struct kdl_record *hdr,
+                       struct kdl_rec_extent *rec);
 int kdl_rec_put_segment_end(kdl_writer *w,
                             const struct kdl_rec_segment_end *rec);
 int kdl_rec_get_segment_end(kdl_reader *r, const struct kdl_record *hdr,

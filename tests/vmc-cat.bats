@@ -137,8 +137,9 @@ vmcoreinfo 51 bytes, 3 lines
 note ACME type 0x10 size 5
 metadata KDUMPLING collector=tests
 annotation KDUMPLING hostname=web-7
+extent phys 0x100000 length 0x40000
 segment phys 0x100000 virt 0xffff888000100000 length 0x40000: data 0x40000, zero 0x0 in 1 record
-end: records 9, segments 1, memory 0x40000 (256.0 KiB), cpus 2"
+end: records 10, segments 1, memory 0x40000 (256.0 KiB), cpus 2"
 }
 
 @test "--json prints the same, an object per line, addresses as hex strings" {
@@ -151,16 +152,17 @@ end: records 9, segments 1, memory 0x40000 (256.0 KiB), cpus 2"
 	assert_line --index 4 '{"kind": "note", "name": "ACME", "type": 16, "size": 5}'
 	assert_line --index 5 '{"kind": "metadata", "type": 1262767105, "vendor": "KDUMPLING", "key": "collector", "value": "tests"}'
 	assert_line --index 6 '{"kind": "annotation", "type": 1262767106, "vendor": "KDUMPLING", "key": "hostname", "value": "web-7"}'
-	assert_line --index 7 '{"kind": "segment", "phys": "0x100000", "virt": "0xffff888000100000", "length": 262144, "length_announced": true, "data": 262144, "zero": 0, "records": 1}'
-	assert_line --index 8 '{"kind": "end", "records": 9, "segments": 1, "memory": 262144, "cpus": 2}'
-	assert_equal "${#lines[@]}" 9
+	assert_line --index 7 '{"kind": "extent", "phys": "0x100000", "length": 262144}'
+	assert_line --index 8 '{"kind": "segment", "phys": "0x100000", "virt": "0xffff888000100000", "length": 262144, "length_announced": true, "data": 262144, "zero": 0, "records": 1}'
+	assert_line --index 9 '{"kind": "end", "records": 10, "segments": 1, "memory": 262144, "cpus": 2}'
+	assert_equal "${#lines[@]}" 10
 	# every line is JSON of its own, and says what the text says
 	run "$SYSPY" -c 'import json, sys
 objs = [json.loads(line) for line in open("/dev/stdin")]
 cpu = objs[1]
 print(len(objs), objs[2]["cpu"], {r["name"]: int(r["value"], 16) for r in cpu["registers"]}["rip"] == 0xffffffff81001234,
-      int(objs[7]["virt"], 16) - int(objs[7]["phys"], 16) == 0xffff888000000000)' <<<"$output"
-	assert_output "9 1 True True"
+      int(objs[8]["virt"], 16) - int(objs[8]["phys"], 16) == 0xffff888000000000)' <<<"$output"
+	assert_output "10 1 True True"
 }
 
 @test "segment bytes are never printed unless asked for" {
@@ -198,7 +200,8 @@ end: records 14, segments 1, memory 0x40000 (256.0 KiB), cpus 0"
 	run vmc-cat <holes
 	assert_success
 	# the file system keeps the page and the holes apart (tmpfs, ext4 do)
-	assert_line --index 1 "segment phys 0x0 virt 0x0 length 0x10000: data 0x1000, zero 0xf000 in 3 records"
+	assert_line --index 1 "extent phys 0x0 length 0x10000"
+	assert_line --index 2 "segment phys 0x0 virt 0x0 length 0x10000: data 0x1000, zero 0xf000 in 3 records"
 	cat sparse | vmc-seg --phys 0x2000 --virt 0x5000 - >piped
 	run vmc-cat <piped
 	assert_line --index 1 "segment phys 0x2000 virt 0x5000 length 0x10000 (unknown until its end): data 0x10000, zero 0x0 in 1 record"
@@ -268,10 +271,10 @@ PY
 	make_stream
 	run vmc-cat --hexdump 0x101000:0x45 <stream
 	assert_success
-	assert_line --index 12 "hexdump phys 0x101000 length 0x45"
+	assert_line --index 13 "hexdump phys 0x101000 length 0x45"
 	xxd -s 0x1000 -l 0x45 -o 0x100000 mem >want
-	assert_equal "$(printf '%s\n' "${lines[@]:13}")" "$(cat want)"
-	assert_equal "${#lines[@]}" $((13 + 5))
+	assert_equal "$(printf '%s\n' "${lines[@]:14}")" "$(cat want)"
+	assert_equal "${#lines[@]}" $((14 + 5))
 }
 
 @test "--hexdump shows ZERO records' bytes, and says which bytes no segment holds" {
@@ -301,14 +304,14 @@ no segment holds 0x1038-0x104f"
 	make_stream
 	run vmc-cat --hexdump 0x13fffe:4 --hexdump 0:0x10 <stream
 	assert_success
-	assert_line --index 12 "hexdump phys 0x13fffe length 0x4"
+	assert_line --index 13 "hexdump phys 0x13fffe length 0x4"
 	# the pattern's last two bytes, then two that no segment holds
 	assert_equal "$(tail -c 2 mem | od -An -tx1)" " f0 53"
-	assert_line --index 13 "0013fffe: f053 ----$(printf '%30s' '')  .S  "
-	assert_line --index 14 "no segment holds 0x140000-0x140001"
-	assert_line --index 15 "hexdump phys 0x0 length 0x10"
-	assert_line --index 16 "no segment holds 0x0-0xf"
-	assert_equal "${#lines[@]}" 17
+	assert_line --index 14 "0013fffe: f053 ----$(printf '%30s' '')  .S  "
+	assert_line --index 15 "no segment holds 0x140000-0x140001"
+	assert_line --index 16 "hexdump phys 0x0 length 0x10"
+	assert_line --index 17 "no segment holds 0x0-0xf"
+	assert_equal "${#lines[@]}" 18
 }
 
 # ---- bad streams: the record and the byte offset ----
@@ -326,10 +329,11 @@ no segment holds 0x1038-0x104f"
 		16:"record 1 at byte 16: truncated stream: it ends without its end record" \
 		30:"record 1 at byte 16: truncated stream: it ends inside a record header" \
 		100:"record 1 at byte 16: truncated stream: it ends inside a record" \
-		600:"record 8 at byte 541: truncated stream: it ends inside a record" \
-		$((size - 30)):"record 9 at byte $((size - 48)): truncated stream: it ends inside a record" \
-		$((size - 24)):"record 10 at byte $((size - 24)): truncated stream: it ends without its end record" \
-		$((size - 1)):"record 10 at byte $((size - 24)): truncated stream: it ends inside its end record"; do
+		560:"record 8 at byte 533: truncated stream: it ends inside a record" \
+		600:"record 9 at byte 573: truncated stream: it ends inside a record" \
+		$((size - 30)):"record 10 at byte $((size - 48)): truncated stream: it ends inside a record" \
+		$((size - 24)):"record 11 at byte $((size - 24)): truncated stream: it ends without its end record" \
+		$((size - 1)):"record 11 at byte $((size - 24)): truncated stream: it ends inside its end record"; do
 		head -c "${cut%%:*}" stream >cut
 		run vmc-cat <cut
 		assert_failure 1
@@ -338,7 +342,7 @@ no segment holds 0x1038-0x104f"
 	# what came before the cut is shown
 	head -c 600 stream | vmc-cat 2>/dev/null >shown || true
 	run tail -n 1 shown
-	assert_output "annotation KDUMPLING hostname=web-7"
+	assert_output "extent phys 0x100000 length 0x40000"
 }
 
 @test "data after the end, a wrong count, a corrupt record: the record and its offset" {
@@ -346,7 +350,7 @@ no segment holds 0x1038-0x104f"
 	cat stream stream >twice
 	run vmc-cat <twice
 	assert_failure 1
-	assert_line --index -1 "vmc-cat: stdin: record 10 at byte $(($(stat -c %s stream) - 24)): data after the end of the stream"
+	assert_line --index -1 "vmc-cat: stdin: record 11 at byte $(($(stat -c %s stream) - 24)): data after the end of the stream"
 	pystream count <<<'stream(rec(0x02, b"x86_64"), count=2)'
 	run vmc-cat <count
 	assert_failure 1

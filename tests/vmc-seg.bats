@@ -197,9 +197,10 @@ Try 'vmc-seg --help' for more information."
 	vmc-pack -o dump <stream
 	run loads dump
 	assert_output "2000 2000 1000 1000 1000 7 0"
-	# what comes first is nothing but the header and one segment
+	# what comes first is nothing but the header, the extent that
+	# tells of the segment, and the segment
 	run "$SYSPY" -c 'import sys; d = open("stream", "rb").read(); print(d[:8].hex(), len(d))'
-	assert_output "89564d430d0a1a0a $((16 + 40 + 16 + 4096 + 24 + 24))"
+	assert_output "89564d430d0a1a0a $((16 + 32 + 40 + 16 + 4096 + 24 + 24))"
 }
 
 @test "--virt sets the virtual address, and it defaults to --phys" {
@@ -319,8 +320,9 @@ Try 'vmc-seg --help' for more information."
 @test "- from a regular file knows its length and bounds --offset by it" {
 	pattern 10000 mem
 	vmc-seg --phys 0 --offset 100 - <mem >stream
-	run "$SYSPY" -c 'import struct; d = open("stream", "rb").read(); print("%x %x %x" % struct.unpack_from("<QQQ", d, 32))'
-	assert_output "0 0 26ac"
+	# the EXTENT that tells of it, then the SEGMENT
+	run "$SYSPY" -c 'import struct; d = open("stream", "rb").read(); print("%x %x %x %x %x" % (struct.unpack_from("<QQ", d, 32) + struct.unpack_from("<QQQ", d, 64)))'
+	assert_output "0 26ac 0 0 26ac"
 	vmc-pack -o dump <stream
 	load_bytes dump 0 >got
 	tail -c +101 mem >want

@@ -4,8 +4,9 @@
  * p_paddr modulo the page size.
  *
  * Segment data is written as it arrives, before the headers are known: it
- * starts where the headers would end if nothing more arrived, and moves
- * up at the end if more segments or notes came after it. */
+ * starts where the headers would end for the segments known to come (or
+ * this one alone) if nothing more arrived, and moves at the end if other
+ * segments or more notes came. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -56,8 +57,9 @@ static int elf_segment_begin(struct kdl_job *job)
 	struct placed *p;
 
 	if (!priv->laid_out) {
-		/* the segments and aliases known now, this one among them */
-		size_t nsegs = (job->dump->nsegs ? job->dump->nsegs : 1) + job->dump->naliases;
+		/* the segments known to come, or this one, and the aliases
+		 * known now */
+		size_t nsegs = (job->ahead ? job->nahead : 1) + job->dump->naliases;
 		size_t notes_len;
 		uint64_t note_off;
 

@@ -39,6 +39,17 @@ struct kdl_job {
 	struct kdl_out *files; /* what out points to */
 	unsigned nfiles;       /* open */
 	char **paths;          /* theirs, for a split dump */
+	/* The segments the file is to hold, known before their bytes come:
+	 * the dump's own when it is frozen, else what the stream promised;
+	 * NULL when nothing tells.  Set before the format's first call.  A
+	 * promise, not a fact: a format that lays its file out by it checks
+	 * at the end. */
+	const struct kdl_seg *ahead;
+	size_t nahead;
+	/* what EXTENT records promised, in order and apart while usable */
+	struct kdl_seg *promised;
+	size_t npromised, promised_cap;
+	bool promised_usable;
 };
 
 /* An output format, driven in this order: for each segment, in any

@@ -3,10 +3,13 @@
  * present, a descriptor per page, then the pages, each compressed alone.
  *
  * The descriptors come before the pages but their number is known only at
- * the end of a stream, so compressed pages go to a scratch file first and
- * are copied after the descriptors when everything is known; the list of
- * them goes to a scratch file of its own beyond a run of entries
- * (page-list.c).
+ * the end of a stream, unless the stream said which segments would come
+ * (job->ahead).  Then compressed pages go straight to their
+ * place in the dump, and if the promise held and they came in page order,
+ * that is where they stay.  Otherwise they are stored in a scratch file
+ * (or the dump file, become one) and copied after the descriptors when
+ * everything is known.  The list of them goes to a scratch file of its
+ * own beyond a run of entries (page-list.c).
  *
  * A page a segment covers only in part is compressed with zeros for the
  * bytes it lacks once the stream moves past it; the rest may come in a
@@ -42,8 +45,11 @@ struct kdump_priv {
 	uint8_t *part;     /* the page being filled in part, zero elsewhere */
 	uint64_t part_pfn;
 	bool part_open;
-	int scratch;
+	int scratch;          /* where stored pages go */
+	const char *scratch_name;
+	uint64_t scratch_base; /* where in it the first one goes */
 	uint64_t scratch_len;
+	bool direct;          /* the scratch is the dump, laid out ahead */
 	uint8_t *wbuf;
 	size_t wfill;
 	struct kdl_page_list pages;
@@ -62,7 +68,8 @@ static int flush_wbuf(struct kdump_priv *priv)
 	size_t n = priv->wfill;
 
 	priv->wfill = 0;
-	return kdl_write_all(priv->ctx, priv->scratch, "scratch file", priv->wbuf, n);
+	return kdl_pwrite_all(priv->ctx, priv->scratch, priv->scratch_name, priv->wbuf, n,
+	                      priv->scratch_base + priv->scratch_len - n);
 }
 
 static int take_zero(struct kdump_priv *priv, const struct kdl_page *page)
@@ -124,38 +131,6 @@ static int take_page(void *arg, const struct kdl_page *page)
 static uint64_t entry_pages(const struct kdl_page_entry *p)
 {
 	return p->off == ZERO_PAGE ? p->size : 1;
-}
-
-static int setup(struct kdl_job *job)
-{
-	struct kdump_priv *priv = job->priv;
-	const struct kdl_plan *plan = job->plan;
-
-	priv->ctx = job->ctx;
-	priv->page = kdl_dump_page_size(job->dump);
-	while ((1u << priv->shift) < priv->page)
-		priv->shift++;
-	priv->wbuf = kdl_alloc(job->ctx, WBUF_SIZE);
-	if (!priv->wbuf)
-		return -1;
-	priv->part = kdl_alloc(job->ctx, priv->page);
-	if (!priv->part)
-		return -1;
-	priv->scratch = kdl_out_scratch(job->out);
-	if (priv->scratch < 0 ||
-	    kdl_page_list_init(&priv->pages, job->ctx, job->out, RUN_ENTRIES))
-		return -1;
-	priv->comp = kdl_compressor_new(job->ctx, plan->codec, plan->level,
-	                                priv->page, plan->threads,
-	                                excludes_zero(job), take_page, priv);
-	return priv->comp ? 0 : -1;
-}
-
-static int kdump_segment_begin(struct kdl_job *job)
-{
-	struct kdump_priv *priv = job->priv;
-
-	return priv->comp ? 0 : setup(job);
 }
 
 /* The page filled in part goes to be compressed. */
@@ -239,8 +214,8 @@ static int load_page(struct kdump_priv *priv, const struct kdl_codec *codec,
 		memset(dst, 0, priv->page);
 		return 0;
 	}
-	if (kdl_read_back(priv->ctx, priv->scratch, "scratch file", flags ? tmp : dst, p->size,
-	                  p->off))
+	if (kdl_read_back(priv->ctx, priv->scratch, priv->scratch_name, flags ? tmp : dst, p->size,
+	                  priv->scratch_base + p->off))
 		return -1;
 	if (flags && codec->decompress(tmp, p->size, dst, priv->page))
 		return kdl_err(priv->ctx, KDL_ERR_IO, "scratch file: a page written to it does not decompress");
@@ -379,18 +354,33 @@ out:
 }
 
 /* Page frames the segments cover: one past the highest. */
-static uint64_t max_mapnr(const kdl_dump *dump, uint32_t page)
+static uint64_t max_mapnr(const struct kdl_seg *segs, size_t nsegs, uint32_t page)
 {
 	uint64_t max = 0;
 
-	for (size_t i = 0; i < dump->nsegs; i++) {
-		const struct kdl_seg *s = &dump->segs[i];
+	for (size_t i = 0; i < nsegs; i++) {
+		const struct kdl_seg *s = &segs[i];
 		uint64_t end = s->phys / page + (s->phys % page + s->len + page - 1) / page;
 
 		if (end > max)
 			max = end;
 	}
 	return max;
+}
+
+static uint64_t count_pages(const struct kdl_seg *segs, size_t nsegs, uint32_t page)
+{
+	uint64_t count = 0, last = UINT64_MAX;
+
+	/* segments are sorted; neighbours may share a page */
+	for (size_t i = 0; i < nsegs; i++) {
+		const struct kdl_seg *s = &segs[i];
+		uint64_t start = s->phys / page, end = (s->phys + s->len - 1) / page;
+
+		count += end - start + 1 - (start == last);
+		last = end;
+	}
+	return count;
 }
 
 struct kdump_layout {
@@ -403,18 +393,77 @@ struct kdump_layout {
 	uint64_t pages_off;
 };
 
-static void layout(const struct kdl_job *job, uint32_t page, uint64_t npages,
-                   struct kdump_layout *l)
+/* The layout for the segments segs, notes of notes_len bytes and npages
+ * descriptors. */
+static void layout(const struct kdl_job *job, const struct kdl_seg *segs, size_t nsegs,
+                   size_t notes_len, uint32_t page, uint64_t npages, struct kdump_layout *l)
 {
-	size_t notes_len = kdl_dump_notes(job->dump)->len;
-
-	l->max_mapnr = max_mapnr(job->dump, page);
+	l->max_mapnr = max_mapnr(segs, nsegs, page);
 	l->sub_hdr_size = (uint32_t)((KDUMP_SUB_HEADER_SIZE + notes_len + page - 1) / page);
 	l->bitmap_len = ((l->max_mapnr + 7) / 8 + page - 1) / page;
 	l->bitmap_off = (1 + (uint64_t)l->sub_hdr_size) * page;
 	l->desc_off = l->bitmap_off + 2 * l->bitmap_len * page;
 	l->data_off = l->desc_off + KDUMP_DESC_SIZE * npages;
 	l->pages_off = l->data_off + (excludes_zero(job) ? page : 0);
+}
+
+/* Where the pages go when the segments are known ahead: to their place
+ * in the dump, as if every page came in order and nothing more came. */
+static int lay_out_ahead(struct kdl_job *job)
+{
+	struct kdump_priv *priv = job->priv;
+	size_t notes_len;
+	struct kdump_layout l;
+
+	/* split files and the flattened format are written at the end */
+	if (!job->ahead || job->plan->split > 1 || job->out->flat)
+		return 0;
+	if (kdl_dump_notes_size(job->dump, &notes_len))
+		return -1;
+	layout(job, job->ahead, job->nahead, notes_len, priv->page,
+	       count_pages(job->ahead, job->nahead, priv->page), &l);
+	priv->direct = true;
+	priv->scratch = job->out->fd;
+	priv->scratch_name = job->out->path;
+	priv->scratch_base = l.pages_off;
+	return 0;
+}
+
+static int setup(struct kdl_job *job)
+{
+	struct kdump_priv *priv = job->priv;
+	const struct kdl_plan *plan = job->plan;
+
+	priv->ctx = job->ctx;
+	priv->page = kdl_dump_page_size(job->dump);
+	while ((1u << priv->shift) < priv->page)
+		priv->shift++;
+	priv->wbuf = kdl_alloc(job->ctx, WBUF_SIZE);
+	if (!priv->wbuf)
+		return -1;
+	priv->part = kdl_alloc(job->ctx, priv->page);
+	if (!priv->part)
+		return -1;
+	if (lay_out_ahead(job))
+		return -1;
+	if (!priv->direct) {
+		priv->scratch = kdl_out_scratch(job->out);
+		priv->scratch_name = "scratch file";
+	}
+	if (priv->scratch < 0 ||
+	    kdl_page_list_init(&priv->pages, job->ctx, job->out, RUN_ENTRIES))
+		return -1;
+	priv->comp = kdl_compressor_new(job->ctx, plan->codec, plan->level,
+	                                priv->page, plan->threads,
+	                                excludes_zero(job), take_page, priv);
+	return priv->comp ? 0 : -1;
+}
+
+static int kdump_segment_begin(struct kdl_job *job)
+{
+	struct kdump_priv *priv = job->priv;
+
+	return priv->comp ? 0 : setup(job);
 }
 
 static uint64_t timestamp(const struct kdl_job *job)
@@ -559,8 +608,8 @@ static int move_page(struct kdump_priv *priv, int fd, struct kdl_page_entry *p,
 			return -1;
 		priv->wfill = 0;
 	}
-	if (kdl_read_back(priv->ctx, priv->scratch, "scratch file", priv->wbuf + priv->wfill,
-	                  p->size, p->off))
+	if (kdl_read_back(priv->ctx, priv->scratch, priv->scratch_name, priv->wbuf + priv->wfill,
+	                  p->size, priv->scratch_base + p->off))
 		return -1;
 	priv->wfill += p->size;
 	p->off = *pos;
@@ -655,6 +704,8 @@ static int write_descs(struct kdl_job *job, const struct kdump_layout *l,
 		priv->wfill = 0;
 		close(priv->scratch);
 		priv->scratch = fd;
+		priv->scratch_name = "scratch file";
+		priv->scratch_base = 0;
 		/* merged parts leave what they replaced behind */
 		priv->scratch_len = pos;
 		fd = -1;
@@ -716,8 +767,10 @@ static int write_data(struct kdl_job *job, const struct kdump_layout *l,
 		if (kdl_out_write(f->out, head, priv->page, l->data_off))
 			return -1;
 	}
-	return kdl_out_copy(f->out, priv->scratch, "scratch file", f->scratch_start, len,
-	                    l->pages_off) ||
+	/* laid out ahead, the pages are there */
+	return (!priv->direct &&
+	        kdl_out_copy(f->out, priv->scratch, priv->scratch_name,
+	                     priv->scratch_base + f->scratch_start, len, l->pages_off)) ||
 	       kdl_out_end(f->out, l->pages_off + len);
 }
 
@@ -803,7 +856,19 @@ static int kdump_finish(struct kdl_job *job)
 
 	if ((!priv->comp && setup(job)) || settle_pages(job))
 		return -1;
-	layout(job, priv->page, priv->npages, &l);
+	layout(job, job->dump->segs, job->dump->nsegs, kdl_dump_notes(job->dump)->len,
+	       priv->page, priv->npages, &l);
+	if (priv->direct && !(priv->in_place && l.pages_off == priv->scratch_base)) {
+		/* the promise did not hold: what the dump file holds is a
+		 * scratch file's now, to be copied from into a new one */
+		int fd = kdl_out_renew(job->out);
+
+		if (fd < 0)
+			return -1;
+		priv->scratch = fd;
+		priv->scratch_name = "scratch file";
+		priv->direct = false;
+	}
 	files = kdl_alloc(job->ctx, n * sizeof(*files));
 	if (!files)
 		return -1;
@@ -827,28 +892,14 @@ out:
 	return ret;
 }
 
-static uint64_t count_pages(const kdl_dump *dump, uint32_t page)
-{
-	uint64_t count = 0, last = UINT64_MAX;
-
-	/* segments are sorted; neighbours may share a page */
-	for (size_t i = 0; i < dump->nsegs; i++) {
-		const struct kdl_seg *s = &dump->segs[i];
-		uint64_t start = s->phys / page, end = (s->phys + s->len - 1) / page;
-
-		count += end - start + 1 - (start == last);
-		last = end;
-	}
-	return count;
-}
-
 static int kdump_estimate(struct kdl_job *job, uint64_t *size)
 {
-	uint32_t page = kdl_dump_page_size(job->dump);
-	uint64_t npages = count_pages(job->dump, page);
+	const kdl_dump *dump = job->dump;
+	uint32_t page = kdl_dump_page_size(dump);
+	uint64_t npages = count_pages(dump->segs, dump->nsegs, page);
 	struct kdump_layout l;
 
-	layout(job, page, npages, &l);
+	layout(job, dump->segs, dump->nsegs, kdl_dump_notes(dump)->len, page, npages, &l);
 	/* at most: every page stored raw; each file of a split dump has the
 	 * headers, bitmaps and descriptor table */
 	*size = l.pages_off * job->plan->split + npages * page;
@@ -863,7 +914,8 @@ static void kdump_stats(struct kdl_job *job, struct kdl_stats *st)
 	st->codec = codec->info.name;
 	st->level = codec->info.has_levels ? job->plan->level : 0;
 	st->dump_level = job->plan->dump_level;
-	st->pages_total = count_pages(job->dump, kdl_dump_page_size(job->dump));
+	st->pages_total = count_pages(job->dump->segs, job->dump->nsegs,
+	                              kdl_dump_page_size(job->dump));
 	if (job->out) {
 		st->pages_zero = priv->zero_pages;
 		st->pages_dumped = priv->npages - priv->zero_pages;
@@ -877,8 +929,9 @@ static void kdump_free(struct kdl_job *job)
 
 	kdl_compressor_free(priv->comp);
 	free(priv->part);
-	/* the scratch descriptor is set once wbuf is */
-	if (priv->wbuf && priv->scratch >= 0)
+	/* the scratch descriptor is set once wbuf is; the dump's is the
+	 * output's */
+	if (priv->wbuf && priv->scratch >= 0 && !priv->direct)
 		close(priv->scratch);
 	free(priv->wbuf);
 	kdl_page_list_free(&priv->pages);

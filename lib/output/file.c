@@ -57,11 +57,27 @@ static int name_beside(struct kdl_out *out, char **tmp, bool create)
 	return kdl_err_sys(out->ctx, "%s", out->path);
 }
 
+/* The unnamed file beside the path. */
+static int create(struct kdl_out *out)
+{
+	char *dir = dir_of(out->ctx, out->path);
+
+	if (!dir)
+		return -1;
+	out->tmp_path = NULL;
+	out->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
+	free(dir);
+	if (out->fd < 0 && !no_unnamed_files(errno))
+		return kdl_err_sys(out->ctx, "%s", out->path);
+	if (out->fd < 0)
+		out->fd = name_beside(out, &out->tmp_path, true);
+	return out->fd < 0 ? -1 : 0;
+}
+
 int kdl_out_open(kdl_ctx *ctx, struct kdl_out *out, const char *path,
                  bool flat, const char *scratch_dir)
 {
 	struct stat st;
-	char *dir;
 
 	out->ctx = ctx;
 	out->path = path;
@@ -77,18 +93,24 @@ int kdl_out_open(kdl_ctx *ctx, struct kdl_out *out, const char *path,
 	}
 	if (!stat(path, &st) && !S_ISREG(st.st_mode))
 		return kdl_err(ctx, KDL_ERR_UNSUPPORTED, "%s: not a regular file", path);
-	dir = dir_of(ctx, path);
-	if (!dir)
-		return -1;
-	out->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
-	free(dir);
-	if (out->fd < 0 && !no_unnamed_files(errno))
-		return kdl_err_sys(ctx, "%s", path);
-	if (out->fd < 0)
-		out->fd = name_beside(out, &out->tmp_path, true);
-	if (out->fd < 0)
+	if (create(out))
 		return -1;
 	return flat ? kdl_flat_header(ctx, out->fd, out->path) : 0;
+}
+
+int kdl_out_renew(struct kdl_out *out)
+{
+	struct kdl_out old = *out;
+
+	if (create(out)) {
+		*out = old;
+		return -1;
+	}
+	/* the old file, a scratch file now, has no name either */
+	if (old.tmp_path)
+		unlink(old.tmp_path);
+	free(old.tmp_path);
+	return old.fd;
 }
 
 int kdl_out_write(struct kdl_out *out, const void *buf, size_t n, uint64_t off)

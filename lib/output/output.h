@@ -36,6 +36,10 @@ struct kdl_out {
 int kdl_out_open(kdl_ctx *ctx, struct kdl_out *out, const char *path,
                  bool flat, const char *scratch_dir);
 int kdl_out_commit(struct kdl_out *out);
+/* A new file to write the dump to, not yet flattened; the old one's
+ * descriptor is returned, to be read and closed by the caller; -1 on
+ * failure, out unchanged. */
+int kdl_out_renew(struct kdl_out *out);
 /* After a failure: nothing is left at the path. */
 void kdl_out_abort(struct kdl_out *out);
 /* Writes at a file offset: in place, or as a flattened record. */

@@ -4,7 +4,8 @@
 #include "model/model.h"
 #include "stream/stream.h"
 
-static int put_description(const kdl_dump *dump, kdl_writer *w)
+static int put_description(const kdl_dump *dump, const struct kdl_seg *const *order,
+                           kdl_writer *w)
 {
 	if (dump->arch) {
 		struct kdl_rec_arch arch = {dump->arch->info.name};
@@ -46,6 +47,12 @@ static int put_description(const kdl_dump *dump, kdl_writer *w)
 		if (kdl_rec_put_alias(w, &alias))
 			return -1;
 	}
+	for (size_t i = 0; i < dump->nsegs; i++) {
+		struct kdl_rec_extent extent = {order[i]->phys, order[i]->len};
+
+		if (kdl_rec_put_extent(w, &extent))
+			return -1;
+	}
 	return 0;
 }
 
@@ -81,8 +88,6 @@ int kdl_dump_write_stream(kdl_dump *dump, kdl_writer *w)
 	const struct kdl_seg **order;
 	int ret = 0;
 
-	if (put_description(dump, w))
-		return -1;
 	/* in physical order, as a canonical stream has them */
 	order = kdl_alloc(dump->ctx, (dump->nsegs ? dump->nsegs : 1) * sizeof(*order));
 	if (!order)
@@ -94,6 +99,7 @@ int kdl_dump_write_stream(kdl_dump *dump, kdl_writer *w)
 			order[j] = order[j - 1];
 		order[j] = &dump->segs[i];
 	}
+	ret = put_description(dump, order, w);
 	for (size_t i = 0; i < dump->nsegs && !ret; i++)
 		ret = put_segment(dump, order[i], w);
 	free(order);

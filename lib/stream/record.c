@@ -22,6 +22,8 @@
 /* SEGMENT and ALIAS: u64 physical address, u64 virtual address, u64
  * length */
 #define SEGMENT_SIZE 24
+/* EXTENT: u64 physical address, u64 length */
+#define EXTENT_SIZE 16
 
 /* A fixed-size record from its bytes. */
 static int put_fixed(kdl_writer *w, uint32_t type, const void *p, size_t n)
@@ -318,6 +320,30 @@ int kdl_rec_get_alias(kdl_reader *r, const struct kdl_record *hdr,
 {
 	return get_range(r, hdr, KDL_REC_ALIAS, "bad alias record", &rec->phys, &rec->virt,
 	                 &rec->length) ? 0 : -1;
+}
+
+/* ---- EXTENT: phys, length ---- */
+
+int kdl_rec_put_extent(kdl_writer *w, const struct kdl_rec_extent *rec)
+{
+	uint8_t p[EXTENT_SIZE];
+
+	kdl_put64(p, rec->phys, false);
+	kdl_put64(p + 8, rec->length, false);
+	/* a packer that does not know it moves the data once more, no more */
+	return kdl_writer_record(w, KDL_REC_EXTENT, 0, p, sizeof(p));
+}
+
+int kdl_rec_get_extent(kdl_reader *r, const struct kdl_record *hdr,
+                       struct kdl_rec_extent *rec)
+{
+	const uint8_t *p = payload(r, hdr, KDL_REC_EXTENT, "bad extent record", EXTENT_SIZE, true);
+
+	if (!p)
+		return -1;
+	rec->phys = kdl_get64le(p);
+	rec->length = kdl_get64le(p + 8);
+	return 0;
 }
 
 /* ---- DATA, ZERO, SEGMENT_END ---- */

@@ -75,6 +75,7 @@ int kdl_job_start(struct kdl_job *job, kdl_ctx *ctx, kdl_dump *dump,
 		return -1;
 	}
 	job->out = path ? &job->files[0] : NULL;
+	job->promised_usable = true;
 	return 0;
 }
 
@@ -88,6 +89,8 @@ void kdl_job_free(struct kdl_job *job)
 		free(job->paths[i]);
 	free(job->paths);
 	free(job->files);
+	free(job->promised);
+	job->promised = NULL;
 	job->paths = NULL;
 	job->files = NULL;
 	job->nfiles = 0;
@@ -100,12 +103,49 @@ void kdl_job_abort(struct kdl_job *job)
 	kdl_job_free(job);
 }
 
+/* Promises kept beyond this many would cost more memory than the copy
+ * they spare costs time. */
+#define MAX_AHEAD 65536
+
+int kdl_job_expect(struct kdl_job *job, uint64_t phys, uint64_t len)
+{
+	const struct kdl_seg *last = job->npromised ? &job->promised[job->npromised - 1] : NULL;
+
+	/* promised once the segments have begun, it comes too late */
+	if (job->segments || job->seg.open || job->npromised == MAX_AHEAD ||
+	    (last && phys < last->phys + last->len))
+		job->promised_usable = false;
+	if (!job->promised_usable)
+		return 0;
+	if (kdl_grow(job->ctx, &job->promised, &job->promised_cap, job->npromised,
+	             sizeof(*job->promised)))
+		return -1;
+	job->promised[job->npromised++] = (struct kdl_seg){
+		.phys = phys, .virt = phys, .len = len, .origin = KDL_ORIGIN_NONE, .fd = -1};
+	return 0;
+}
+
+/* What the format may lay its file out by, once it is first called. */
+static void settle_ahead(struct kdl_job *job)
+{
+	if (job->segments || job->seg.filled)
+		return;
+	if (job->dump->frozen) {
+		job->ahead = job->dump->segs;
+		job->nahead = job->dump->nsegs;
+	} else if (job->promised_usable && job->npromised) {
+		job->ahead = job->promised;
+		job->nahead = job->npromised;
+	}
+}
+
 int kdl_job_segment_begin(struct kdl_job *job, uint64_t phys, uint64_t len)
 {
 	const struct kdl_format_ops *format = job->plan->format;
 
 	if (kdl_feed_begin(job->ctx, &job->seg, phys, len))
 		return -1;
+	settle_ahead(job);
 	return job->out && format->segment_begin ? format->segment_begin(job) : 0;
 }
 
@@ -163,6 +203,7 @@ int kdl_job_finish(struct kdl_job *job, struct kdl_stats *st)
 		return kdl_err(job->ctx, KDL_ERR_INVALID,
 		               "the dump has %zu segments and %zu were written: segments added beside a stream are not",
 		               job->dump->nsegs, job->segments);
+	settle_ahead(job);
 	if (job->plan->format->finish(job) || fill_stats(job, st))
 		return -1;
 	for (unsigned i = 0; i < job->nfiles; i++) {

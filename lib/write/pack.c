@@ -76,6 +76,19 @@ static int add_alias(struct packer *pk, const struct kdl_record *hdr)
 	       kdl_dump_add_alias(pk->dump, rec.phys, rec.virt, rec.length) ? -1 : 0;
 }
 
+/* Only a packer lays its file out ahead; a dump read in has its
+ * segments themselves. */
+static int add_extent(struct packer *pk, const struct kdl_record *hdr)
+{
+	struct kdl_rec_extent rec;
+
+	if (kdl_rec_get_extent(pk->r, hdr, &rec))
+		return -1;
+	if (kdl_segment_check(pk->dump->ctx, rec.phys, rec.length))
+		return kdl_err_prefix(pk->dump->ctx, "%s: corrupt stream: extent record", pk->input);
+	return pk->job ? kdl_job_expect(pk->job, rec.phys, rec.length) : 0;
+}
+
 /* ---- segments ---- */
 
 /* A DATA payload as a byte source, read from the stream as the format
@@ -194,6 +207,7 @@ static int record(struct packer *pk, const struct kdl_record *hdr)
 		[KDL_REC_PRSTATUS] = add_prstatus,
 		[KDL_REC_META] = add_meta,
 		[KDL_REC_ALIAS] = add_alias,
+		[KDL_REC_EXTENT] = add_extent,
 	};
 
 	if (hdr->type < KDL_ARRAY_SIZE(describe) && describe[hdr->type]) {

@@ -15,6 +15,10 @@ int kdl_plan_make(kdl_ctx *ctx, const struct kdl_options *opts,
 /* A job writes dump to path (NULL: lays it out only, taking no bytes). */
 int kdl_job_start(struct kdl_job *job, kdl_ctx *ctx, kdl_dump *dump,
                   const struct kdl_plan *plan, const char *path);
+/* A segment of len bytes at phys will come: what an EXTENT record says.
+ * Out of order, overlapping or too many, such promises are dropped: they
+ * only spare a copy. */
+int kdl_job_expect(struct kdl_job *job, uint64_t phys, uint64_t len);
 /* A segment's bytes, in order: begin, bytes, end. */
 int kdl_job_segment_begin(struct kdl_job *job, uint64_t phys, uint64_t len);
 int kdl_job_bytes(struct kdl_job *job, struct kdl_source *src);

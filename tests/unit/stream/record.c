@@ -415,6 +415,37 @@ static void test_alias(void)
 	check_ends(r, fd);
 }
 
+/* EXTENT: a segment to come, not critical either. */
+static void test_extent(void)
+{
+	static const uint8_t want[] = {
+		0x08, 0, 0, 0, 0x00, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0,
+		0x00, 0x10, 0x00, 0, 0, 0, 0, 0, /* physical */
+		0x00, 0x00, 0x00, 0x40, 0, 0, 0, 0, /* length */
+	};
+	struct kdl_rec_extent extent = {0x1000, 0x40000000}, got;
+	struct kdl_record hdr;
+	int fd;
+	kdl_writer *w = start("extent", &fd);
+	kdl_reader *r;
+
+	if (!CHECK(w))
+		return;
+	CHECK_EQ(kdl_rec_put_extent(w, &extent), 0);
+	finish(w, fd);
+	check_stream("extent", want, sizeof(want), 1);
+	r = reader_of("extent", &fd);
+	if (CHECK(r) && CHECK_EQ(kdl_reader_next(r, &hdr), 1)) {
+		CHECK_EQ(hdr.type, KDL_REC_EXTENT);
+		CHECK_EQ(hdr.flags, 0);
+		if (CHECK_EQ(kdl_rec_get_extent(r, &hdr, &got), 0)) {
+			CHECK_EQ(got.phys, 0x1000);
+			CHECK_EQ(got.length, 0x40000000);
+		}
+	}
+	check_ends(r, fd);
+}
+
 static void test_data(void)
 {
 	static const uint8_t want[] = {
@@ -591,6 +622,13 @@ static int get_zero(kdl_reader *r, const struct kdl_record *hdr)
 	return kdl_rec_get_zero(r, hdr, &rec);
 }
 
+static int get_extent(kdl_reader *r, const struct kdl_record *hdr)
+{
+	struct kdl_rec_extent rec;
+
+	return kdl_rec_get_extent(r, hdr, &rec);
+}
+
 static int get_segment_end(kdl_reader *r, const struct kdl_record *hdr)
 {
 	struct kdl_rec_segment_end rec;
@@ -700,6 +738,9 @@ static void test_bad_sizes(void)
 	REFUSED(KDL_REC_ZERO, zeros, 16, get_zero, "record of the wrong size");
 	REFUSED(KDL_REC_SEGMENT_END, zeros, 0, get_segment_end, "record of the wrong size");
 	REFUSED(KDL_REC_SEGMENT_END, zeros, 9, get_segment_end, "record of the wrong size");
+	REFUSED(KDL_REC_EXTENT, zeros, 24, get_extent, "bad extent record");
+	REFUSED(KDL_REC_EXTENT, zeros, 8, get_extent, "bad extent record");
+	REFUSED(KDL_REC_ALIAS, zeros, 16, get_extent, "bad extent record");
 }
 
 int main(void)
@@ -717,6 +758,7 @@ int main(void)
 	test_register_name_length();
 	test_segment();
 	test_alias();
+	test_extent();
 	test_data();
 	test_zero_and_segment_end();
 	test_get_strings_last_until_next_record();

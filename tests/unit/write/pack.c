@@ -106,6 +106,13 @@ static void alias(uint64_t phys, uint64_t virt, uint64_t length)
 	kdl_rec_put_alias(w, &rec);
 }
 
+static void extent(uint64_t phys, uint64_t length)
+{
+	struct kdl_rec_extent rec = {phys, length};
+
+	kdl_rec_put_extent(w, &rec);
+}
+
 static kdl_reader *open_stream(int *fd)
 {
 	char path[4096];
@@ -961,6 +968,133 @@ static void test_read_like_pack(void)
 	kdl_dump_free(read);
 }
 
+/* ---- EXTENT records: the same file whether or not they came, and
+ * whether or not they told the truth ---- */
+
+struct piece {
+	uint64_t phys, len;
+};
+
+/* Bytes like memory: every third page zero, the others a pattern of
+ * their address. */
+static void memory_like(uint64_t phys, uint8_t *p, uint64_t len)
+{
+	for (uint64_t i = 0; i < len; i++) {
+		uint64_t a = phys + i;
+
+		p[i] = (a >> 12) % 3 ? (uint8_t)(a * 31 + (a >> 9)) : 0;
+	}
+}
+
+struct promise_case {
+	const char *what;
+	struct piece segs[4];     /* in the order they come */
+	struct piece promised[4]; /* what EXTENT records say first */
+	bool late_note;           /* a note after the first segment */
+};
+
+static void promise_stream(const struct promise_case *c, bool promise)
+{
+	uint8_t *buf = malloc(1 << 20);
+
+	begin();
+	vmcoreinfo("OSRELEASE=6.1.0\nPAGESIZE=4096\n");
+	for (size_t i = 0; promise && i < 4 && c->promised[i].len; i++)
+		extent(c->promised[i].phys, c->promised[i].len);
+	for (size_t i = 0; i < 4 && c->segs[i].len && CHECK(buf); i++) {
+		const struct piece *p = &c->segs[i];
+
+		segment(p->phys, p->phys, p->len);
+		for (uint64_t done = 0; done < p->len;) {
+			uint64_t n = p->len - done < (1 << 20) ? p->len - done : 1 << 20;
+
+			memory_like(p->phys + done, buf, n);
+			data(buf, (size_t)n);
+			done += n;
+		}
+		segment_end(p->len);
+		if (c->late_note && !i)
+			note("LATE", 7, buf, 3000);
+	}
+	free(buf);
+}
+
+static void test_promises(void)
+{
+	static const struct promise_case cases[] = {
+		{"kept", {{0, 0x40000}, {0x100000, 0x23000}}, {{0, 0x40000}, {0x100000, 0x23000}}, false},
+		{"one segment not promised", {{0, 0x40000}, {0x100000, 0x23000}}, {{0, 0x40000}}, false},
+		{"one promised, not come", {{0, 0x40000}}, {{0, 0x40000}, {0x100000, 0x1000}}, false},
+		{"other lengths", {{0, 0x40000}, {0x100000, 0x23000}}, {{0, 0x3000}, {0x100000, 0x53000}}, false},
+		{"out of order", {{0x100000, 0x23000}, {0, 0x40000}}, {{0, 0x40000}, {0x100000, 0x23000}}, false},
+		{"out of order, promised so", {{0x100000, 0x23000}, {0, 0x40000}}, {{0x100000, 0x23000}, {0, 0x40000}}, false},
+		{"overlapping promises", {{0, 0x40000}}, {{0, 0x40000}, {0x3000, 0x1000}}, false},
+		{"parts of pages", {{0x800, 0x3000}, {0x3800, 0x2800}, {0x9000, 0x100}}, {{0x800, 0x3000}, {0x3800, 0x2800}, {0x9000, 0x100}}, false},
+		{"notes after the first segment", {{0, 0x40000}, {0x100000, 0x23000}}, {{0, 0x40000}, {0x100000, 0x23000}}, true},
+	};
+	static const struct {
+		const char *format, *codec;
+		int dump_level;
+		unsigned threads;
+	} ways[] = {
+		{"kdump", "zlib", 1, 1}, {"kdump", "none", 0, 2}, {"kdump", "lzo", 1, 3},
+		{"kdump", "zstd", 0, 1}, {"elf", "zlib", 0, 1},
+	};
+	char path[4096];
+
+	for (size_t i = 0; i < KDL_ARRAY_SIZE(cases); i++)
+		for (size_t k = 0; k < KDL_ARRAY_SIZE(ways); k++) {
+			struct kdl_options o;
+			struct kdl_stats st[2];
+			uint8_t *f[2];
+			size_t len[2];
+
+			kdl_options_init(&o);
+			o.format = ways[k].format;
+			CHECK_EQ(kdl_options_set_compression(ctx, &o, ways[k].codec, 0, 0), 0);
+			o.dump_level = ways[k].dump_level;
+			o.threads = ways[k].threads;
+			o.has_timestamp = 1;
+			o.timestamp = 1700000000;
+			for (int promise = 0; promise < 2; promise++) {
+				kdl_dump *d = kdl_dump_new(ctx, NULL);
+				const char *name = promise ? "promised" : "plain";
+
+				promise_stream(&cases[i], promise);
+				if (!CHECK(d) || !CHECK_EQ(pack_into(d, true, name, &o, &st[promise]), 0))
+					fprintf(stderr, "  %s: %s\n", cases[i].what, kdl_ctx_error(ctx));
+				kdl_dump_free(d);
+				f[promise] = read_file(scratch_path(name, path, sizeof(path)), &len[promise]);
+			}
+			if (!CHECK(f[0] && f[1]) || !CHECK_EQ(len[0], len[1]) || !CHECK_MEM(f[0], f[1], len[0]))
+				fprintf(stderr, "  (%s, %s %s, dump level %d, %u threads)\n", cases[i].what,
+				        ways[k].format, ways[k].codec, ways[k].dump_level, ways[k].threads);
+			CHECK_EQ(st[0].compressed_size, st[1].compressed_size);
+			free(f[0]);
+			free(f[1]);
+		}
+}
+
+/* An EXTENT that is not one is corrupt input, as a SEGMENT would be. */
+static void test_bad_promises(void)
+{
+	for (enum how how = PACKED; how <= READ; how++) {
+		begin();
+		extent(0x1000, 0);
+		CHECK_EQ(take(how, true), -1);
+		check_corrupt(how, "input: corrupt stream: extent record: no data for the segment at 0x1000: a segment cannot be empty");
+		begin();
+		extent(UINT64_MAX - 0xfff, 0x2000);
+		CHECK_EQ(take(how, true), -1);
+		check_corrupt(how, "input: corrupt stream: extent record: segment at 0xfffffffffffff000 of 8192 bytes goes past the end of the address space");
+		begin();
+		segment(0, 0, 4096);
+		extent(0, 4096);
+		CHECK_EQ(take(how, true), -1);
+		check_corrupt(how, "input: corrupt stream: description record inside a segment");
+	}
+}
+
 int main(void)
 {
 	if (!write_setup())
@@ -978,6 +1112,8 @@ int main(void)
 	test_caller_refused();
 	test_read_stream();
 	test_read_like_pack();
+	test_promises();
+	test_bad_promises();
 	kdl_ctx_free(ctx);
 	return check_done("write/pack");
 }
