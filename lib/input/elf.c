@@ -654,6 +654,26 @@ static int tell_aliases(struct elf *e)
 	return 0;
 }
 
+/* The pieces to come, in physical order: a packer lays its file out by
+ * them, and keeps the layout if they come in that order. */
+static int tell_extents(struct elf *e)
+{
+	struct piece *sorted;
+	int ret = 0;
+
+	if (!e->npieces)
+		return 0;
+	sorted = kdl_alloc(e->ctx, e->npieces * sizeof(*sorted));
+	if (!sorted)
+		return -1;
+	memcpy(sorted, e->pieces, e->npieces * sizeof(*sorted));
+	qsort(sorted, e->npieces, sizeof(*sorted), piece_by_phys);
+	for (size_t i = 0; i < e->npieces && !ret; i++)
+		ret = kdl_unpack_extent(e->u, sorted[i].phys, sorted[i].len);
+	free(sorted);
+	return ret;
+}
+
 static int elf_unpack(struct kdl_unpacker *u, struct kdl_input *ins, size_t n)
 {
 	struct elf e = {.u = u, .in = ins, .ctx = kdl_unpack_ctx(u)};
@@ -675,7 +695,7 @@ static int elf_unpack(struct kdl_unpacker *u, struct kdl_input *ins, size_t n)
 	if ((!ins->seekable && check_file_order(&e)) || kdl_unpack_arch(u, e.arch) ||
 	    tell_notes(&e))
 		goto out;
-	if (tell_aliases(&e))
+	if (tell_aliases(&e) || tell_extents(&e))
 		goto out;
 	for (size_t i = 0; i < e.npieces; i++)
 		if (tell_piece(&e, &e.pieces[i]))

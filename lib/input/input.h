@@ -86,7 +86,7 @@ int kdl_input_needs_file(struct kdl_input *in, const char *why);
 /* ---- the unpacker: what an input format tells, as records ---- */
 
 /* The records go out in this order: description (kdl_unpack_arch,
- * _vmcoreinfo, _notes), then segments, each kdl_unpack_segment, its
+ * _vmcoreinfo, _notes, _alias, _extent), then segments, each kdl_unpack_segment, its
  * bytes (kdl_unpack_bytes, _zero, _lost) in order, kdl_unpack_end.  The
  * --phys ranges are applied here: a format tells all it reads. */
 struct kdl_unpacker;
@@ -109,6 +109,10 @@ int kdl_unpack_notes(struct kdl_unpacker *u, struct kdl_input *in,
 /* Memory the segments hold (or will) at phys, mapped at virt too. */
 int kdl_unpack_alias(struct kdl_unpacker *u, uint64_t phys, uint64_t virt,
                      uint64_t len);
+/* A segment of len bytes will come at phys: told, in physical order,
+ * after the aliases and before any segment, so that a packer can lay
+ * its file out ahead (an EXTENT record). */
+int kdl_unpack_extent(struct kdl_unpacker *u, uint64_t phys, uint64_t len);
 /* A segment of len bytes (KDL_LENGTH_UNKNOWN: told at its end). */
 int kdl_unpack_segment(struct kdl_unpacker *u, uint64_t phys, uint64_t virt,
                        uint64_t len);

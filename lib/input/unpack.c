@@ -162,27 +162,42 @@ static int piece_at(struct kdl_unpacker *u, uint64_t addr, uint64_t *span,
 	return kdl_rec_put_segment(u->w, &seg);
 }
 
-int kdl_unpack_alias(struct kdl_unpacker *u, uint64_t phys, uint64_t virt,
-                     uint64_t len)
+/* An ALIAS (or, virt NULL, an EXTENT) record for each piece of the
+ * range the --phys ranges keep. */
+static int put_kept(struct kdl_unpacker *u, uint64_t phys, const uint64_t *virt, uint64_t len)
 {
 	uint64_t at = phys, last = phys + (len - 1), piece_last;
 
-	if (description(u) || kdl_alias_check(u->ctx, phys, virt, len))
-		return -1;
-	/* what the ranges keep of it, a record a piece */
 	for (;;) {
 		bool keep = in_range(u, at, &piece_last);
-		struct kdl_rec_alias rec = {at, virt + (at - phys), 0};
+		struct kdl_rec_alias alias = {at, virt ? *virt + (at - phys) : 0, 0};
+		struct kdl_rec_extent extent = {at, 0};
 
 		if (piece_last > last)
 			piece_last = last;
-		rec.length = piece_last - at + 1;
-		if (keep && kdl_rec_put_alias(u->w, &rec))
+		alias.length = extent.length = piece_last - at + 1;
+		if (keep && (virt ? kdl_rec_put_alias(u->w, &alias) : kdl_rec_put_extent(u->w, &extent)))
 			return -1;
 		if (piece_last == last)
 			return 0;
 		at = piece_last + 1;
 	}
+}
+
+int kdl_unpack_alias(struct kdl_unpacker *u, uint64_t phys, uint64_t virt,
+                     uint64_t len)
+{
+	if (description(u) || kdl_alias_check(u->ctx, phys, virt, len))
+		return -1;
+	return put_kept(u, phys, &virt, len);
+}
+
+int kdl_unpack_extent(struct kdl_unpacker *u, uint64_t phys, uint64_t len)
+{
+	if (description(u) || kdl_segment_check(u->ctx, phys, len))
+		return -1;
+	/* --keep-going may cut a segment short: better no promise */
+	return u->keep_going ? 0 : put_kept(u, phys, NULL, len);
 }
 
 int kdl_unpack_segment(struct kdl_unpacker *u, uint64_t phys, uint64_t virt,

@@ -268,6 +268,8 @@ static const char vmcore_lines[] =
 	"VMCOREINFO 30\n"
 	"NOTE ACME 256 10\n"
 	"ALIAS 0x200000 0xffffffff81000000 65536\n"
+	"EXTENT 0x1000 648192\n"
+	"EXTENT 0x100000 1573155\n"
 	"SEGMENT 0x1000 0xffff888000001000 648192\n"
 	"DATA 647168\n"
 	"DATA 1024\n"
@@ -309,6 +311,8 @@ static void test_vmcore_from_pipe(void)
 	            "CPU 0 pid 42 rip=0xffffffff81000123 rsp=0xffffc90000003f00\n"
 	            "VMCOREINFO 30\n"
 	            "NOTE ACME 256 10\n"
+	            "EXTENT 0x1000 648192\n"
+	            "EXTENT 0x200000 65536\n"
 	            "SEGMENT 0x200000 0xffffffff81000000 65536\n"
 	            "DATA 65536\n"
 	            "END 65536\n"
@@ -345,6 +349,7 @@ static void test_several_notes(void)
 	            "CPU 0 pid 7 rip=0x10\n"
 	            "CPU 1 pid 8 rip=0x20\n"
 	            "VMCOREINFO 30\n"
+	            "EXTENT 0x1000 4096\n"
 	            "SEGMENT 0x1000 0x1000 4096\n"
 	            "DATA 4096\n"
 	            "END 4096\n", __LINE__);
@@ -353,6 +358,7 @@ static void test_several_notes(void)
 	            "CPU 0 pid 7 rip=0x10\n"
 	            "CPU 1 pid 8 rip=0x20\n"
 	            "VMCOREINFO 30\n"
+	            "EXTENT 0x1000 4096\n"
 	            "SEGMENT 0x1000 0x1000 4096\n"
 	            "DATA 4096\n"
 	            "END 4096\n", __LINE__);
@@ -373,6 +379,8 @@ static void test_partial_overlap(void)
 	put_mem(0x11000, 0x18000, 0x10000);
 	check_lines(unpack("overlap"),
 	            "ARCH x86_64\n"
+	            "EXTENT 0x10000 32768\n"
+	            "EXTENT 0x18000 98304\n"
 	            "SEGMENT 0x10000 0x10000 32768\n"
 	            "DATA 32768\n"
 	            "END 32768\n"
@@ -396,6 +404,8 @@ static void test_partial_overlap(void)
 	memset(file + 0x3000, 0, 0x1000);
 	check_lines(unpack("overlap"),
 	            "ARCH x86_64\n"
+	            "EXTENT 0x0 8192\n"
+	            "EXTENT 0x2000 4096\n"
 	            "SEGMENT 0x0 0x0 8192\n"
 	            "ZERO 8192\n"
 	            "END 8192\n"
@@ -419,6 +429,8 @@ static void test_folded_into_two(void)
 	check_lines(unpack("two"),
 	            "ARCH x86_64\n"
 	            "ALIAS 0x2000 0xffffffff81000000 8192\n"
+	            "EXTENT 0x0 12288\n"
+	            "EXTENT 0x3000 12288\n"
 	            "SEGMENT 0x0 0x0 12288\n"
 	            "DATA 12288\n"
 	            "END 12288\n"
@@ -449,6 +461,7 @@ static void test_many_folds(void)
 	check_lines(unpack("paging"),
 	            "ARCH x86_64\n"
 	            "ALIAS 0x0 0xffffc90000000000 49152\n"
+	            "EXTENT 0x0 65536\n"
 	            "SEGMENT 0x0 0xffff888000000000 65536\n"
 	            "DATA 65536\n"
 	            "END 65536\n", __LINE__);
@@ -505,6 +518,8 @@ static void test_kcore(void)
 	            "NOTE CORE 4 1200\n"
 	            "VMCOREINFO 30\n"
 	            "ALIAS 0x101000 0xffffffff81000000 12288\n"
+	            "EXTENT 0x1000 647168\n"
+	            "EXTENT 0x100000 1048576\n"
 	            "SEGMENT 0x1000 0xffff888000001000 647168\n"
 	            "DATA 647168\n"
 	            "END 647168\n"
@@ -567,6 +582,8 @@ static const char qemu_lines[] =
 	"CPU 1 pid 2 rip=0x1000\n"
 	"NOTE QEMU 0 440\n"
 	"NOTE QEMU 0 440\n"
+	"EXTENT 0x0 655360\n"
+	"EXTENT 0x100000 1048576\n"
 	"SEGMENT 0x0 0x0 655360\n"
 	"DATA 655360\n"
 	"END 655360\n"
@@ -615,16 +632,25 @@ static void build_xnum(bool sh_first)
 
 static void check_xnum(char *lines, int line)
 {
-	size_t n = 0;
+	static const char first[] = "SEGMENT 0x0 0x0 16\nDATA 16\nEND 16\nSEGMENT 0x10000 0x10000 16\nZERO 16\nEND 16\n";
+	const char *segments = NULL;
+	size_t n = 0, extents = 0;
 
-	check_true(lines && !strncmp(lines, "ARCH s390x\nVMCOREINFO 30\nSEGMENT 0x0 0x0 16\nDATA 16\nEND 16\nSEGMENT 0x10000 0x10000 16\nZERO 16\nEND 16\n", 90),
-	           "the first segments", __FILE__, line);
+	check_true(lines && !strncmp(lines, "ARCH s390x\nVMCOREINFO 30\nEXTENT 0x0 16\nEXTENT 0x10000 16\n", 56),
+	           "the first extents", __FILE__, line);
 	/* by hand: strstr under AddressSanitizer measures all that is left
 	 * each time */
-	for (const char *p = lines; p && *p; p++)
-		if ((p == lines || p[-1] == '\n') && !strncmp(p, "SEGMENT ", 8))
-			n++;
+	for (const char *p = lines; p && *p; p++) {
+		if (p != lines && p[-1] != '\n')
+			continue;
+		if (!strncmp(p, "SEGMENT ", 8) && !n++)
+			segments = p;
+		extents += !strncmp(p, "EXTENT ", 7);
+	}
+	check_eq(extents, XNUM_LOADS, "extents", "XNUM_LOADS", __FILE__, line);
 	check_eq(n, XNUM_LOADS, "segments", "XNUM_LOADS", __FILE__, line);
+	check_true(segments && !strncmp(segments, first, sizeof(first) - 1), "the first segments",
+	           __FILE__, line);
 	check_true(lines && strstr(lines, "SEGMENT 0x1116f0000 0x1116f0000 16\nDATA 16\nEND 16\n"),
 	           "the last segment", __FILE__, line);
 	free(lines);
@@ -694,7 +720,7 @@ static void test_arches(void)
 
 		CHECK(kdl_arch_by_machine(arches[i].machine, arches[i].be) == arches[i].arch);
 		build_arch(arches[i].machine, arches[i].be, arches[i].arch, &reg, 1);
-		snprintf(want, sizeof(want), "%sVMCOREINFO 30\nSEGMENT 0x1000 0x3000 4096\nDATA 4096\nEND 4096\n",
+		snprintf(want, sizeof(want), "%sVMCOREINFO 30\nEXTENT 0x1000 4096\nSEGMENT 0x1000 0x3000 4096\nDATA 4096\nEND 4096\n",
 		         arches[i].line);
 		check_lines(unpack("arch"), want, __LINE__);
 		CHECK(bytes_are(0, 0x1000, 0x1000));
@@ -744,6 +770,8 @@ static void test_our_own(void)
 	            "VMCOREINFO 30\n"
 	            "NOTE ACME 256 1\n"
 	            "NOTE KDUMPLING 1262767105 11\n"
+	            "EXTENT 0x10000 12388\n"
+	            "EXTENT 0x20000 4096\n"
 	            "SEGMENT 0x10000 0x10000 12388\n"
 	            "DATA 4096\n"
 	            "ZERO 4096\n"
@@ -782,7 +810,7 @@ static void test_pipe_refusals(void)
 	build_arch(62, false, &kdl_arch_x86_64, NULL, 0);
 	put_phdr(64, &(struct phdr){4, 0x3000, 0, 0, put_vmcoreinfo(0x3000), 0, 0});
 	check_lines(unpack("late-notes"),
-	            "ARCH x86_64\nVMCOREINFO 30\nSEGMENT 0x1000 0x3000 4096\nDATA 4096\nEND 4096\n", __LINE__);
+	            "ARCH x86_64\nVMCOREINFO 30\nEXTENT 0x1000 4096\nSEGMENT 0x1000 0x3000 4096\nDATA 4096\nEND 4096\n", __LINE__);
 	check_fails(unpack_pipe(), KDL_ERR_UNSUPPORTED,
 	            "stdin: reading its PT_LOADs out of file order, or before its notes, which a pipe cannot give; save it to a file and read that", __LINE__);
 	/* the notes before the headers' end */

@@ -102,6 +102,7 @@ static inline char *stream_lines(void)
 			struct kdl_rec_zero zero;
 			struct kdl_rec_segment_end end;
 			struct kdl_rec_alias alias;
+			struct kdl_rec_extent extent;
 		} u;
 
 		if (h.type == KDL_REC_ARCH && !kdl_rec_get_arch(r, &h, &u.arch))
@@ -128,6 +129,8 @@ static inline char *stream_lines(void)
 		else if (h.type == KDL_REC_ALIAS && !kdl_rec_get_alias(r, &h, &u.alias))
 			kdl_str_add(&b, "ALIAS 0x%" PRIx64 " 0x%" PRIx64 " %" PRIu64, u.alias.phys,
 			            u.alias.virt, u.alias.length);
+		else if (h.type == KDL_REC_EXTENT && !kdl_rec_get_extent(r, &h, &u.extent))
+			kdl_str_add(&b, "EXTENT 0x%" PRIx64 " %" PRIu64, u.extent.phys, u.extent.length);
 		else {
 			more = -1;
 			break;

@@ -154,9 +154,12 @@ static void test_ranges(void)
 	for (size_t i = 0; i < 0x8000; i++)
 		mem[i] = (uint8_t)(i / PAGE + 1);
 	begin(&opts);
-	/* an alias is cut as its memory is; one no range holds is none */
+	/* an alias is cut as its memory is, and so is an extent; one no
+	 * range holds is none */
 	CHECK_EQ(kdl_unpack_alias(u, 0x1000, 0xffffffff81000000, 0x6000), 0);
 	CHECK_EQ(kdl_unpack_alias(u, 0x7000, 0xffffffffa0000000, 0x1000), 0);
+	CHECK_EQ(kdl_unpack_extent(u, 0x1000, 0x6000), 0);
+	CHECK_EQ(kdl_unpack_extent(u, 0x7000, 0x1000), 0);
 	CHECK_EQ(kdl_unpack_segment(u, 0x1000, 0xffff888000001000, 0x6000), 0);
 	CHECK_EQ(put_buffer(mem, 0x6000), 0);
 	CHECK_EQ(kdl_unpack_end(u), 0);
@@ -167,6 +170,8 @@ static void test_ranges(void)
 	check_lines(finish(true),
 	            "ALIAS 0x2800 0xffffffff81001800 4096\n"
 	            "ALIAS 0x5000 0xffffffff81004000 4096\n"
+	            "EXTENT 0x2800 4096\n"
+	            "EXTENT 0x5000 4096\n"
 	            "SEGMENT 0x2800 0xffff888000002800 4096\n"
 	            "DATA 4096\n"
 	            "END 4096\n"
@@ -230,6 +235,8 @@ static void test_lost(void)
 
 	kdl_ctx_set_warn(ctx, collect_warnings, &warned);
 	begin(&opts);
+	/* a segment may be cut short: no extent tells of it */
+	CHECK_EQ(kdl_unpack_extent(u, 0, 3 * PAGE), 0);
 	CHECK_EQ(kdl_unpack_segment(u, 0, 0, 3 * PAGE), 0);
 	CHECK_EQ(put_buffer(page, PAGE), 0);
 	CHECK_EQ(kdl_unpack_lost(u, PAGE, "dump: at byte %d: page 1 does not decompress", 8192), 0);
@@ -267,6 +274,8 @@ static void test_misuse(void)
 	CHECK_EQ(kdl_ctx_status(ctx), KDL_ERR_INVALID);
 	CHECK_EQ(kdl_unpack_alias(u, 0, 0xffffffff81000000, PAGE), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "a description after segments: the input format tells them first");
+	CHECK_EQ(kdl_unpack_extent(u, PAGE, PAGE), -1);
+	CHECK_STR(kdl_ctx_error(ctx), "a description after segments: the input format tells them first");
 	CHECK_EQ(kdl_unpack_zero(u, 2 * PAGE), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "segment at 0x0 has more data than its length (4096 bytes)");
 	CHECK_EQ(kdl_unpack_zero(u, 100), 0);
@@ -285,6 +294,8 @@ static void test_misuse(void)
 	CHECK_STR(kdl_ctx_error(ctx), "no data for the segment at 0x1000: a segment cannot be empty");
 	CHECK_EQ(kdl_unpack_alias(u, 0x1000, 0xffffffff81000000, 0), -1);
 	CHECK_STR(kdl_ctx_error(ctx), "alias of 0x1000 at 0xffffffff81000000: an alias cannot be empty");
+	CHECK_EQ(kdl_unpack_extent(u, 0x1000, 0), -1);
+	CHECK_STR(kdl_ctx_error(ctx), "no data for the segment at 0x1000: a segment cannot be empty");
 	free(finish(false));
 }
 
