@@ -12,10 +12,11 @@ static void usage(void)
 
 	printf("usage: vmc-pack -o FILE|- [--format %s] [--arch A] [--stats] [--json] [--dry-run]\n"
 	       "                [--compress C] [--level N] [--dump-level N] [--threads N] [--page-size N]\n"
-	       "                [--flat | --split N]\n"
+	       "                [--flat | --split N] [--mode MODE]\n"
 	       "\n"
 	       "Reads the record stream on stdin and writes the dump it describes to FILE,\n"
-	       "atomically: FILE appears only when the whole dump is written.\n"
+	       "atomically: FILE appears only when the whole dump is written, readable by its\n"
+	       "owner alone unless --mode says otherwise.\n"
 	       "\n",
 	       cmd_alternatives(&kdl_formats, formats, sizeof(formats)));
 	cmd_help("-o, --output FILE", "the dump to write; - writes the kdump format flattened to stdout (reassemble with makedumpfile -R)");
@@ -24,6 +25,7 @@ static void usage(void)
 	cmd_help("--stats", "print what the dump holds");
 	cmd_help("--json", "print it as JSON");
 	cmd_help("--dry-run", "print the stats and write nothing");
+	cmd_help("--mode MODE", "the files' permissions, octal, whatever the umask (default: 600)");
 	printf("kdump format:\n");
 	cmd_help("--compress C", "page compression: %s", cmd_choices(&kdl_codecs, choices, sizeof(choices)));
 	cmd_help("--level N", "the codec's level: %s", cmd_levels(&kdl_codecs, choices, sizeof(choices)));
@@ -40,7 +42,7 @@ static void usage(void)
 }
 
 struct args {
-	const char *output;
+	const char *output, *mode;
 	const struct kdl_entry *format, *arch, *codec;
 	bool stats, json, dry_run, flat, has_level;
 	int32_t level, dump_level;
@@ -49,6 +51,17 @@ struct args {
 };
 
 /* The write options from the arguments and the environment. */
+/* An octal mode as chmod takes it: 600, 0640. */
+static unsigned parse_mode(const char *text)
+{
+	size_t n = strspn(text, "01234567");
+	unsigned long mode;
+
+	if (!n || text[n] || n > 5 || (mode = strtoul(text, NULL, 8)) > 07777)
+		cmd_usage_error("--mode: '%s' is not an octal mode such as 600 or 0640", text);
+	return (unsigned)mode;
+}
+
 static void options(kdl_ctx *ctx, const struct args *a, struct kdl_options *wo)
 {
 	const char *epoch = getenv("SOURCE_DATE_EPOCH"), *tmp = getenv("TMPDIR");
@@ -67,6 +80,8 @@ static void options(kdl_ctx *ctx, const struct args *a, struct kdl_options *wo)
 	if (kdl_options_set_split(ctx, wo, a->split))
 		cmd_die(ctx, "--split");
 	wo->flat = a->flat;
+	if (a->mode && kdl_options_set_mode(ctx, wo, parse_mode(a->mode)))
+		cmd_die(ctx, "--mode");
 	if (epoch && *epoch) {
 		if (kdl_parse_u64(ctx, epoch, &wo->timestamp))
 			cmd_die(ctx, "SOURCE_DATE_EPOCH");
@@ -104,6 +119,7 @@ int main(int argc, char **argv)
 		{.name = "page-size", .arg = CMD_SIZE, .value = &a.page_size},
 		{.name = "flat", .arg = CMD_FLAG, .value = &a.flat},
 		{.name = "split", .arg = CMD_U32, .value = &a.split},
+		{.name = "mode", .arg = CMD_STRING, .value = &a.mode},
 		{0},
 	};
 	int first = cmd_parse(ctx, argc, argv, opts, usage);

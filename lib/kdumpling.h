@@ -245,6 +245,9 @@ struct kdl_options {
 	/* where scratch files go when the dump has no directory of its own
 	 * (written to stdout); NULL: /tmp */
 	const char *scratch_dir;
+	/* the permissions of the files written, whatever the umask; 0:
+	 * 0600, for a dump holds every secret the machine had in memory */
+	unsigned mode;
 };
 
 void kdl_options_init(struct kdl_options *opts);
@@ -259,6 +262,8 @@ int kdl_options_set_threads(kdl_ctx *ctx, struct kdl_options *opts,
                             unsigned threads);
 int kdl_options_set_split(kdl_ctx *ctx, struct kdl_options *opts,
                           unsigned files);
+/* Permission bits, 07777 at most. */
+int kdl_options_set_mode(kdl_ctx *ctx, struct kdl_options *opts, unsigned mode);
 
 struct kdl_stats {
 	const char *arch;

@@ -240,6 +240,59 @@ exit 0 1'
 	assert_output ''
 }
 
+# ---- a dump holds every secret of the machine ----
+
+@test "a dump is its owner's alone whatever the umask, an old one's mode goes with it; --mode sets another" {
+	make_stream
+	for mask in 022 000; do
+		rm -f out/vmcore
+		(umask $mask && vmc-pack -o out/vmcore <stream)
+		run stat -c %a out/vmcore
+		assert_output 600
+	done
+	chmod 644 out/vmcore
+	(umask 022 && vmc-pack -o out/vmcore <stream)
+	run stat -c %a out/vmcore
+	assert_output 600
+	# as asked, past a umask that would take the group's read away
+	(umask 077 && vmc-pack --mode 640 -o out/vmcore <stream)
+	run stat -c %a out/vmcore
+	assert_output 640
+	(umask 077 && vmc-pack --mode 0604 --format kdump --split 2 -o out/split <stream)
+	run stat -c %a out/split.1 out/split.2
+	assert_output "604
+604"
+	(umask 000 && vmc-pack --format kdump --flat -o out/flat2 <stream)
+	run stat -c %a out/flat2
+	assert_output 600
+}
+
+@test "--mode: octal permissions only, else a usage error and no file" {
+	make_stream
+	for bad in 8 0999 10000 rw-r--r-- '' 0x180 -1; do
+		run vmc-pack --mode "$bad" -o out/vmcore <stream
+		assert_failure 2
+		assert_line --index 0 "vmc-pack: --mode: '$bad' is not an octal mode such as 600 or 0640"
+	done
+	run ls -A out
+	assert_output ''
+}
+
+@test "a symlink at the output path is replaced by the dump, never followed" {
+	make_stream
+	echo precious >target
+	chmod 644 target
+	ln -s ../target out/vmcore
+	vmc-pack -o out/vmcore <stream
+	[ ! -L out/vmcore ]
+	run stat -c %a out/vmcore
+	assert_output 600
+	run cat target
+	assert_output precious
+	run ls -A out
+	assert_output vmcore
+}
+
 @test "output in a directory that does not exist" {
 	make_stream
 	run vmc-pack -o nodir/vmcore <stream

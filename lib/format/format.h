@@ -24,6 +24,7 @@ struct kdl_plan {
 	unsigned split;     /* files, at least 1 */
 	uint64_t timestamp; /* when the vmcoreinfo has no CRASHTIME */
 	const char *scratch_dir;
+	unsigned mode;      /* of the files written */
 };
 
 /* One write of a dump, as its format sees it. */

@@ -42,7 +42,7 @@ static int name_beside(struct kdl_out *out, char **tmp, bool create)
 		if (!*tmp)
 			return -1;
 		if (create) {
-			int fd = open(*tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+			int fd = open(*tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 			if (fd >= 0)
 				return fd;
 		} else if (access(*tmp, F_OK) && errno == ENOENT)
@@ -65,17 +65,25 @@ static int create(struct kdl_out *out)
 	if (!dir)
 		return -1;
 	out->tmp_path = NULL;
-	out->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
+	out->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	free(dir);
 	if (out->fd < 0 && !no_unnamed_files(errno))
 		return kdl_err_sys(out->ctx, "%s", out->path);
 	if (out->fd < 0)
 		out->fd = name_beside(out, &out->tmp_path, true);
-	return out->fd < 0 ? -1 : 0;
+	if (out->fd < 0)
+		return -1;
+	/* the mode asked for, not what the umask leaves of it */
+	if (fchmod(out->fd, out->mode)) {
+		kdl_err_sys(out->ctx, "%s", out->path);
+		kdl_out_abort(out);
+		return -1;
+	}
+	return 0;
 }
 
 int kdl_out_open(kdl_ctx *ctx, struct kdl_out *out, const char *path,
-                 bool flat, const char *scratch_dir)
+                 bool flat, const char *scratch_dir, unsigned mode)
 {
 	struct stat st;
 
@@ -85,6 +93,7 @@ int kdl_out_open(kdl_ctx *ctx, struct kdl_out *out, const char *path,
 	out->fd = -1;
 	out->flat = flat;
 	out->scratch_dir = scratch_dir;
+	out->mode = mode;
 	if (!strcmp(path, "-")) {
 		out->fd = STDOUT_FILENO;
 		out->path = "stdout";

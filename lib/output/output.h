@@ -30,11 +30,12 @@ struct kdl_out {
 	char *tmp_path;          /* NULL when the file has no name yet */
 	bool flat;               /* makedumpfile's flattened format */
 	const char *scratch_dir; /* for scratch files when path has no directory */
+	unsigned mode;           /* its permissions, whatever the umask */
 };
 
 /* path "-" writes the flattened format to stdout. */
 int kdl_out_open(kdl_ctx *ctx, struct kdl_out *out, const char *path,
-                 bool flat, const char *scratch_dir);
+                 bool flat, const char *scratch_dir, unsigned mode);
 int kdl_out_commit(struct kdl_out *out);
 /* A new file to write the dump to, not yet flattened; the old one's
  * descriptor is returned, to be read and closed by the caller; -1 on

@@ -50,7 +50,7 @@ static int open_files(struct kdl_job *job, const char *path)
 	}
 	for (; job->nfiles < n; job->nfiles++)
 		if (kdl_out_open(job->ctx, &job->files[job->nfiles], n > 1 ? job->paths[job->nfiles] : path,
-		                 plan->flat, plan->scratch_dir))
+		                 plan->flat, plan->scratch_dir, plan->mode))
 			return -1;
 	return 0;
 }

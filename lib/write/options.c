@@ -78,6 +78,15 @@ int kdl_options_set_split(kdl_ctx *ctx, struct kdl_options *opts,
 	return 0;
 }
 
+int kdl_options_set_mode(kdl_ctx *ctx, struct kdl_options *opts, unsigned mode)
+{
+	if (mode & ~07777u)
+		return kdl_err(ctx, KDL_ERR_INVALID, "mode 0%o is not a file's permissions (at most 07777)",
+		               mode);
+	opts->mode = mode;
+	return 0;
+}
+
 int kdl_plan_make(kdl_ctx *ctx, const struct kdl_options *opts,
                   struct kdl_plan *plan)
 {
@@ -98,7 +107,8 @@ int kdl_plan_make(kdl_ctx *ctx, const struct kdl_options *opts,
 	                                codec && codec->info.has_levels) ||
 	    kdl_options_set_dump_level(ctx, &checked, opts->dump_level) ||
 	    kdl_options_set_threads(ctx, &checked, opts->threads) ||
-	    kdl_options_set_split(ctx, &checked, opts->split))
+	    kdl_options_set_split(ctx, &checked, opts->split) ||
+	    kdl_options_set_mode(ctx, &checked, opts->mode))
 		return -1;
 	memset(plan, 0, sizeof(*plan));
 	plan->format = kdl_format_find(checked.format);
@@ -116,5 +126,6 @@ int kdl_plan_make(kdl_ctx *ctx, const struct kdl_options *opts,
 		return kdl_err(ctx, KDL_ERR_INVALID, "a dump split into files cannot be flattened: makedumpfile --split writes them as they are");
 	plan->timestamp = checked.has_timestamp ? checked.timestamp : (uint64_t)time(NULL);
 	plan->scratch_dir = checked.scratch_dir;
+	plan->mode = checked.mode ? checked.mode : 0600;
 	return 0;
 }

@@ -143,7 +143,7 @@ static void test_no_scratch(void)
 	snprintf(dir, sizeof(dir), "%s", scratch_file("gone"));
 	snprintf(path, sizeof(path), "%s/vmcore", dir);
 	if (!CHECK_EQ(mkdir(dir, 0700), 0) ||
-	    !CHECK_EQ(kdl_out_open(ctx, &gone, path, false, NULL), 0))
+	    !CHECK_EQ(kdl_out_open(ctx, &gone, path, false, NULL, 0600), 0))
 		return;
 	CHECK_EQ(rmdir(dir), 0);
 	if (CHECK_EQ(kdl_page_list_init(&l, ctx, &gone, 2), 0)) {
@@ -160,7 +160,7 @@ static void test_no_scratch(void)
 int main(void)
 {
 	ctx = kdl_ctx_new();
-	if (!CHECK(ctx) || !CHECK_EQ(kdl_out_open(ctx, &out, scratch_file("vmcore"), false, NULL), 0))
+	if (!CHECK(ctx) || !CHECK_EQ(kdl_out_open(ctx, &out, scratch_file("vmcore"), false, NULL, 0600), 0))
 		return 1;
 	test_in_memory();
 	test_spilled();

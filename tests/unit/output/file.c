@@ -57,7 +57,7 @@ static void test_commit(void)
 	mode_t mask = umask(027);
 
 	scratch_path("dump", path, sizeof(path));
-	if (!CHECK_EQ(kdl_out_open(ctx, &out, path, false, NULL), 0))
+	if (!CHECK_EQ(kdl_out_open(ctx, &out, path, false, NULL, 0600), 0))
 		goto out;
 	CHECK(out.fd >= 0);
 	CHECK(!out.flat);
@@ -70,11 +70,35 @@ static void test_commit(void)
 	CHECK(out.tmp_path == NULL);
 	check_file(path, "partial", 7, __LINE__);
 	CHECK_EQ(scratch_entries(), 1);
-	/* as any new file: what the umask allows of 0666 */
+	/* the owner's alone, whatever the umask (027 here) allows */
 	if (CHECK_EQ(stat(path, &st), 0))
-		CHECK_EQ(st.st_mode & 07777, 0640);
+		CHECK_EQ(st.st_mode & 07777, 0600);
 out:
 	umask(mask);
+}
+
+/* The mode asked for, under any umask; an old file's mode goes with it. */
+static void test_mode(void)
+{
+	static const struct {
+		mode_t umask;
+		unsigned mode;
+	} cases[] = {{0, 0600}, {077, 0600}, {0777, 0600}, {077, 0644}, {022, 0660}, {0, 0400}};
+	struct kdl_out out;
+	char path[4096];
+	struct stat st;
+
+	scratch_path("moded", path, sizeof(path));
+	for (size_t i = 0; i < KDL_ARRAY_SIZE(cases); i++) {
+		mode_t mask = umask(cases[i].umask);
+		int ok = CHECK_EQ(kdl_out_open(ctx, &out, path, false, NULL, cases[i].mode), 0) &&
+		         CHECK_EQ(kdl_out_commit(&out), 0);
+
+		umask(mask);
+		if (ok && CHECK_EQ(stat(path, &st), 0) && !CHECK_EQ(st.st_mode & 07777, cases[i].mode))
+			fprintf(stderr, "  umask 0%o\n", (unsigned)cases[i].umask);
+	}
+	unlink(path);
 }
 
 static void test_abort_keeps_the_old_file(void)
@@ -85,7 +109,7 @@ static void test_abort_keeps_the_old_file(void)
 
 	write_file(scratch_path("old", path, sizeof(path)), "old dump", 8);
 	before = scratch_entries();
-	if (!CHECK_EQ(kdl_out_open(ctx, &out, path, false, NULL), 0))
+	if (!CHECK_EQ(kdl_out_open(ctx, &out, path, false, NULL, 0600), 0))
 		return;
 	CHECK_EQ(kdl_out_write(&out, "new", 3, 0), 0);
 	kdl_out_abort(&out);
@@ -95,7 +119,7 @@ static void test_abort_keeps_the_old_file(void)
 	CHECK_EQ(scratch_entries(), before);
 
 	/* and a commit replaces it */
-	if (!CHECK_EQ(kdl_out_open(ctx, &out, path, false, NULL), 0))
+	if (!CHECK_EQ(kdl_out_open(ctx, &out, path, false, NULL, 0600), 0))
 		return;
 	CHECK_EQ(kdl_out_write(&out, "new", 3, 0), 0);
 	CHECK_EQ(kdl_out_commit(&out), 0);
@@ -110,12 +134,12 @@ static void test_refused(void)
 
 	scratch_path("", path, sizeof(path));
 	path[strlen(path) - 1] = 0;
-	CHECK_EQ(kdl_out_open(ctx, &out, path, false, NULL), -1);
+	CHECK_EQ(kdl_out_open(ctx, &out, path, false, NULL, 0600), -1);
 	check_failure(path, "not a regular file", KDL_ERR_UNSUPPORTED, __LINE__);
-	CHECK_EQ(kdl_out_open(ctx, &out, "/dev/null", false, NULL), -1);
+	CHECK_EQ(kdl_out_open(ctx, &out, "/dev/null", false, NULL, 0600), -1);
 	check_failure("/dev/null", "not a regular file", KDL_ERR_UNSUPPORTED, __LINE__);
 	scratch_path("no/such/dir/dump", path, sizeof(path));
-	CHECK_EQ(kdl_out_open(ctx, &out, path, false, NULL), -1);
+	CHECK_EQ(kdl_out_open(ctx, &out, path, false, NULL, 0600), -1);
 	check_failure(path, "No such file or directory", KDL_ERR_IO, __LINE__);
 }
 
@@ -129,7 +153,7 @@ static void test_relative_path(void)
 	if (!CHECK(getcwd(cwd, sizeof(cwd))) || !CHECK_EQ(mkdir(dir, 0700), 0) ||
 	    !CHECK_EQ(chdir(dir), 0))
 		return;
-	if (CHECK_EQ(kdl_out_open(ctx, &out, "here", false, NULL), 0)) {
+	if (CHECK_EQ(kdl_out_open(ctx, &out, "here", false, NULL, 0600), 0)) {
 		/* scratch files too go in the current directory */
 		fd = kdl_out_scratch(&out);
 		if (CHECK(fd >= 0)) {
@@ -152,7 +176,7 @@ static void test_write_and_end(void)
 
 	memcpy(want + 100, "tail", 4);
 	scratch_path("placed", path, sizeof(path));
-	if (!CHECK_EQ(kdl_out_open(ctx, &out, path, false, NULL), 0))
+	if (!CHECK_EQ(kdl_out_open(ctx, &out, path, false, NULL, 0600), 0))
 		return;
 	CHECK_EQ(kdl_out_write(&out, "tail", 4, 100), 0);
 	CHECK_EQ(kdl_out_write(&out, "head", 4, 0), 0);
@@ -192,7 +216,7 @@ static void test_copy(void)
 	for (int i = 0; i < 100; i++)
 		bytes[200 + i] = (uint8_t)(50 + i);
 	scratch_path("copied", path, sizeof(path));
-	if (!CHECK(src >= 0) || !CHECK_EQ(kdl_out_open(ctx, &out, path, false, NULL), 0))
+	if (!CHECK(src >= 0) || !CHECK_EQ(kdl_out_open(ctx, &out, path, false, NULL, 0600), 0))
 		goto out;
 	CHECK_EQ(kdl_out_copy(&out, src, "source", 50, 100, 200), 0);
 	/* the source's own position is not used, nor moved */
@@ -266,7 +290,7 @@ static void test_flat(void)
 	add_end(want, &len);
 
 	scratch_path("flat", path, sizeof(path));
-	if (!CHECK_EQ(kdl_out_open(ctx, &out, path, true, NULL), 0))
+	if (!CHECK_EQ(kdl_out_open(ctx, &out, path, true, NULL, 0600), 0))
 		goto out;
 	CHECK(out.flat);
 	CHECK_EQ(kdl_out_write(&out, "abc", 3, 0x5000), 0);
@@ -313,7 +337,7 @@ static void test_stdout(void)
 		goto out;
 	close(fd);
 
-	if (CHECK_EQ(kdl_out_open(ctx, &out, "-", false, dir), 0)) {
+	if (CHECK_EQ(kdl_out_open(ctx, &out, "-", false, dir, 0600), 0)) {
 		CHECK_EQ(out.fd, STDOUT_FILENO);
 		CHECK_STR(out.path, "stdout");
 		CHECK(out.flat);
@@ -342,7 +366,7 @@ static void test_stdout(void)
 	/* a stdout that cannot be written fails at the header */
 	fd = open(path, O_RDONLY);
 	if (CHECK(fd >= 0) && CHECK_EQ(dup2(fd, STDOUT_FILENO), STDOUT_FILENO)) {
-		CHECK_EQ(kdl_out_open(ctx, &out, "-", true, NULL), -1);
+		CHECK_EQ(kdl_out_open(ctx, &out, "-", true, NULL, 0600), -1);
 		check_failure("stdout", "Bad file descriptor", KDL_ERR_IO, __LINE__);
 	}
 	if (fd >= 0)
@@ -389,7 +413,7 @@ static void test_commit_fails(void)
 	scratch_path("gone", dir, sizeof(dir));
 	scratch_path("gone/dump", path, sizeof(path));
 	if (!CHECK_EQ(mkdir(dir, 0700), 0) ||
-	    !CHECK_EQ(kdl_out_open(ctx, &out, path, false, NULL), 0))
+	    !CHECK_EQ(kdl_out_open(ctx, &out, path, false, NULL, 0600), 0))
 		return;
 	if (out.tmp_path) {
 		kdl_out_abort(&out);
@@ -409,6 +433,7 @@ int main(void)
 	if (!CHECK(ctx))
 		return 1;
 	test_commit();
+	test_mode();
 	test_abort_keeps_the_old_file();
 	test_refused();
 	test_relative_path();

@@ -23,6 +23,7 @@ static void test_defaults(void)
 	CHECK_EQ(o.has_timestamp, 0);
 	CHECK_EQ(o.timestamp, 0);
 	CHECK(o.scratch_dir == NULL);
+	CHECK_EQ(o.mode, 0);
 }
 
 static void test_format(void)
@@ -197,6 +198,28 @@ static void test_plan_defaults(void)
 	/* no timestamp given: the time of writing */
 	CHECK(plan.timestamp >= before && plan.timestamp <= after);
 	CHECK(plan.scratch_dir == NULL);
+	/* a dump is its owner's alone unless asked */
+	CHECK_EQ(plan.mode, 0600);
+}
+
+static void test_mode(void)
+{
+	struct kdl_options o;
+	struct kdl_plan plan;
+
+	kdl_options_init(&o);
+	CHECK_EQ(kdl_options_set_mode(ctx, &o, 0640), 0);
+	CHECK_EQ(o.mode, 0640);
+	CHECK_EQ(kdl_options_set_mode(ctx, &o, 07777), 0);
+	CHECK_EQ(kdl_options_set_mode(ctx, &o, 010000), -1);
+	check_error(KDL_ERR_INVALID, "mode 010000 is not a file's permissions (at most 07777)");
+	CHECK_EQ(o.mode, 07777);
+	o.mode = 0444;
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), 0);
+	CHECK_EQ(plan.mode, 0444);
+	o.mode = 0100644;
+	CHECK_EQ(kdl_plan_make(ctx, &o, &plan), -1);
+	check_error(KDL_ERR_INVALID, "mode 0100644 is not a file's permissions (at most 07777)");
 }
 
 static void test_plan_resolves(void)
@@ -321,6 +344,7 @@ int main(void)
 	test_threads();
 	test_split();
 	test_plan_defaults();
+	test_mode();
 	test_plan_resolves();
 	test_plan_checks();
 	kdl_ctx_free(ctx);
