@@ -271,6 +271,48 @@ print(j["pages_total"], j["pages_dumped"], j["pages_zero"])'
 	assert_output '81920 81920 0'
 }
 
+# ---- memory high in the address space: bitmaps span every page frame
+# below it, so it costs file holes, not memory ----
+
+@test "memory at 1 TiB: a sparse file written in bounded memory, and libkdumpfile reads it back" {
+	echo -n 'seventeen bytes!!' >mem
+	vmc-seg --phys 0x10000000000 mem </dev/null >stream
+	(ulimit -v 262144 && vmc-pack --format kdump -o vmcore <stream)
+	# two bitmaps of 32 MiB each in a file of a few blocks
+	run stat -c '%s %b' vmcore
+	[ "${output% *}" -gt $((64 << 20)) ] && [ "${output#* }" -lt 1024 ]
+	run "$SYSPY" -c 'import kdumpfile
+k = kdumpfile.kdumpfile("vmcore")
+print(bytes(k.read(kdumpfile.KDUMP_MACHPHYSADDR, 0x10000000000, 17)).decode())'
+	assert_output 'seventeen bytes!!'
+}
+
+@test "memory past the architecture's physical addresses: refused for kdump at once, the limit named; ELF takes it" {
+	echo -n 'seventeen bytes!!' >mem
+	vmc-seg --phys 0xfffffffe00001000 mem </dev/null >stream
+	mkdir out
+	run bash -c 'ulimit -v 262144 && vmc-pack --format kdump -o out/vmcore <stream'
+	assert_failure 1
+	assert_output "vmc-pack: the segment at 0xfffffffe00001000 ends past 2^52, where x86_64's physical addresses end: the kdump format's bitmaps would span all of it; write ELF"
+	run ls -A out
+	assert_output ''
+	# a dry run says the same; each architecture has its own limit
+	run bash -c 'ulimit -v 262144 && vmc-pack --format kdump --dry-run <stream'
+	assert_failure 1
+	assert_output --partial "ends past 2^52, where x86_64's"
+	vmc-seg --phys 0x800000000000 mem </dev/null >stream47
+	run vmc-pack --arch s390x --format kdump --dry-run <stream47
+	assert_failure 1
+	assert_output "vmc-pack: the segment at 0x800000000000 ends past 2^46, where s390x's physical addresses end: the kdump format's bitmaps would span all of it; write ELF"
+	# a segment of a length told only at its end crosses it as it comes
+	run bash -c 'head -c 8192 /dev/zero | vmc-seg --phys 0xfffffffffff000 - | vmc-pack --arch riscv64 --format kdump -o out/vmcore'
+	assert_failure 1
+	assert_output --partial "vmc-pack: the segment at 0xfffffffffff000 ends past 2^56, where riscv64's"
+	(ulimit -v 262144 && vmc-pack -o elf <stream)
+	run bash -c 'vmc-unpack elf | vmc-cat --hexdump 0xfffffffe00001000:17 | tail -n 2'
+	assert_output "$(xxd -o 0xfffffffe00001000 mem)"
+}
+
 @test "--flat -o FILE: check.py reassembles it, every reader reads it back" {
 	check_spec kdump-flat.spec
 }

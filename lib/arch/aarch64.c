@@ -23,6 +23,7 @@ const struct kdl_arch kdl_arch_aarch64 = {
 	.e_machine = 183,
 	.page_size = 4096,
 	.uts_machine = "aarch64",
+	.phys_bits = 52,
 	.pr_reg_size = 34 * 8,
 	.regs = regs,
 	.nregs = KDL_ARRAY_SIZE(regs),

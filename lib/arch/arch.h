@@ -1,7 +1,8 @@
 /* arch: the machines whose dumps can be written, one file each, listed
  * in arch.c.  An architecture gives the ELF header its machine and byte
  * order, the dump its default page size, the kdump-compressed header its
- * utsname machine, and NT_PRSTATUS the layout of its registers. */
+ * utsname machine and the bound of its bitmaps, and NT_PRSTATUS the
+ * layout of its registers. */
 #ifndef KDL_ARCH_H
 #define KDL_ARCH_H
 
@@ -25,6 +26,9 @@ struct kdl_arch {
 	bool big_endian;
 	uint32_t page_size;
 	const char *uts_machine;
+	/* the kernel's MAX_PHYSMEM_BITS at its largest: no RAM lies above
+	 * 2^phys_bits */
+	unsigned phys_bits;
 	uint32_t pr_reg_size;
 	const struct kdl_reg_def *regs;
 	size_t nregs;

@@ -10,6 +10,7 @@ const struct kdl_arch kdl_arch_ppc64 = {
 	.big_endian = true,
 	.page_size = 65536,
 	.uts_machine = "ppc64",
+	.phys_bits = 51,
 	.pr_reg_size = PPC64_PR_REG_SIZE,
 	.regs = ppc64_regs,
 	.nregs = KDL_ARRAY_SIZE(ppc64_regs),

@@ -31,6 +31,7 @@ const struct kdl_arch kdl_arch_riscv64 = {
 	.e_machine = 243,
 	.page_size = 4096,
 	.uts_machine = "riscv64",
+	.phys_bits = 56,
 	.pr_reg_size = 32 * 8,
 	.regs = regs,
 	.nregs = KDL_ARRAY_SIZE(regs),

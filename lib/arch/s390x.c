@@ -26,6 +26,7 @@ const struct kdl_arch kdl_arch_s390x = {
 	.big_endian = true,
 	.page_size = 4096,
 	.uts_machine = "s390x",
+	.phys_bits = 46,
 	.pr_reg_size = 216,
 	.regs = regs,
 	.nregs = KDL_ARRAY_SIZE(regs),

@@ -22,6 +22,7 @@ const struct kdl_arch kdl_arch_x86_64 = {
 	.e_machine = 62,
 	.page_size = 4096,
 	.uts_machine = "x86_64",
+	.phys_bits = 52,
 	.pr_reg_size = 27 * 8,
 	.regs = regs,
 	.nregs = KDL_ARRAY_SIZE(regs),

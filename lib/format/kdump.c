@@ -161,11 +161,42 @@ static uint8_t *part_page(struct kdump_priv *priv, uint64_t pfn)
 	return priv->part;
 }
 
+/* The bitmaps span every page frame up to the highest, so memory above
+ * any the machine can have would make them absurd: refused. last is the
+ * segment's last byte. */
+static int within_phys_bits(const struct kdl_job *job, uint64_t phys, uint64_t last)
+{
+	const struct kdl_arch *arch = kdl_dump_arch(job->dump);
+
+	if (arch->phys_bits >= 64 || last >> arch->phys_bits == 0)
+		return 0;
+	return kdl_err(job->ctx, KDL_ERR_UNSUPPORTED,
+	               "the segment at 0x%" PRIx64 " ends past 2^%u, where %s's physical addresses end: the kdump format's bitmaps would span all of it; write ELF",
+	               phys, arch->phys_bits, arch->info.name);
+}
+
+/* The same for every segment of the frozen dump: the architecture may
+ * have been named after them, and a dry run is told what a write would
+ * do. */
+static int segments_within_phys_bits(const struct kdl_job *job)
+{
+	const kdl_dump *dump = job->dump;
+
+	for (size_t i = 0; i < dump->nsegs; i++)
+		if (within_phys_bits(job, dump->segs[i].phys, dump->segs[i].phys + (dump->segs[i].len - 1)))
+			return -1;
+	return 0;
+}
+
 static int kdump_bytes(struct kdl_job *job, struct kdl_source *src)
 {
 	struct kdump_priv *priv = job->priv;
 	uint64_t addr = job->seg.phys + job->seg.filled;
 	bool zeros = kdl_source_is_zero(src);
+
+	/* a segment of a length told only at its end */
+	if (src->len && within_phys_bits(job, job->seg.phys, addr + (src->len - 1)))
+		return -1;
 
 	while (src->len) {
 		uint32_t in = (uint32_t)(addr & (priv->page - 1));
@@ -462,7 +493,11 @@ static int setup(struct kdl_job *job)
 static int kdump_segment_begin(struct kdl_job *job)
 {
 	struct kdump_priv *priv = job->priv;
+	const struct kdl_feed *seg = &job->seg;
 
+	if (within_phys_bits(job, seg->phys,
+	                     seg->len == KDL_LENGTH_UNKNOWN ? seg->phys : seg->phys + (seg->len - 1)))
+		return -1;
 	return priv->comp ? 0 : setup(job);
 }
 
@@ -569,9 +604,15 @@ static int write_bitmaps(struct kdl_out *out, const kdl_dump *dump,
 
 	if (!block)
 		return -1;
-	for (uint64_t b = 0; b < l->bitmap_len && !ret; b++) {
-		uint64_t first = b * bits_per_block, last = first + bits_per_block;
+	for (uint64_t b = 0; b < l->bitmap_len && seg < dump->nsegs && !ret; b++) {
+		uint64_t first, last;
 		bool any = false;
+
+		/* blocks no segment touches stay holes, never visited */
+		if (dump->segs[seg].phys / page / bits_per_block > b)
+			b = dump->segs[seg].phys / page / bits_per_block;
+		first = b * bits_per_block;
+		last = first + bits_per_block;
 
 		memset(block, 0, page);
 		while (seg < dump->nsegs) {
@@ -854,7 +895,7 @@ static int kdump_finish(struct kdl_job *job)
 	uint8_t *head = NULL;
 	int ret = -1;
 
-	if ((!priv->comp && setup(job)) || settle_pages(job))
+	if (segments_within_phys_bits(job) || (!priv->comp && setup(job)) || settle_pages(job))
 		return -1;
 	layout(job, job->dump->segs, job->dump->nsegs, kdl_dump_notes(job->dump)->len,
 	       priv->page, priv->npages, &l);
@@ -898,6 +939,9 @@ static int kdump_estimate(struct kdl_job *job, uint64_t *size)
 	uint32_t page = kdl_dump_page_size(dump);
 	uint64_t npages = count_pages(dump->segs, dump->nsegs, page);
 	struct kdump_layout l;
+
+	if (segments_within_phys_bits(job))
+		return -1;
 
 	layout(job, dump->segs, dump->nsegs, kdl_dump_notes(dump)->len, page, npages, &l);
 	/* at most: every page stored raw; each file of a split dump has the

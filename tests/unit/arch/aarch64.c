@@ -14,6 +14,7 @@ static void test_entry(void)
 		.big_endian = false,
 		.page_size = 4096,
 		.uts_machine = "aarch64",
+		.phys_bits = 52, /* with 52-bit physical addresses (FEAT_LPA) */
 		.pr_reg_size = 34 * 8,
 		.prstatus_size = 392,
 	};

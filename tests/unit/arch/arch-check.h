@@ -15,6 +15,7 @@ struct want_arch {
 	bool big_endian;
 	uint32_t page_size;
 	const char *uts_machine;
+	unsigned phys_bits;
 	uint32_t pr_reg_size;
 	/* the exact NT_PRSTATUS size gdb, eu-readelf and crash insist on */
 	uint32_t prstatus_size;
@@ -35,6 +36,7 @@ static inline void check_entry(const struct kdl_arch *arch,
 	CHECK_EQ(arch->big_endian, w->big_endian);
 	CHECK_EQ(arch->page_size, w->page_size);
 	CHECK_STR(arch->uts_machine, w->uts_machine);
+	CHECK_EQ(arch->phys_bits, w->phys_bits);
 	CHECK_EQ(arch->pr_reg_size, w->pr_reg_size);
 	CHECK_EQ(kdl_prstatus_size(arch), w->prstatus_size);
 	/* what the table answers to is this very entry */

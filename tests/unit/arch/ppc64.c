@@ -12,6 +12,7 @@ static void test_entry(void)
 		.big_endian = true,
 		.page_size = 65536,
 		.uts_machine = "ppc64",
+		.phys_bits = 51, /* MAX_PHYSMEM_BITS of book3s64 */
 		.pr_reg_size = 48 * 8,
 		.prstatus_size = 504,
 	};

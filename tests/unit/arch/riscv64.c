@@ -14,6 +14,7 @@ static void test_entry(void)
 		.big_endian = false,
 		.page_size = 4096,
 		.uts_machine = "riscv64",
+		.phys_bits = 56, /* MAX_PHYSMEM_BITS */
 		.pr_reg_size = 32 * 8,
 		.prstatus_size = 376,
 	};

@@ -14,6 +14,7 @@ static void test_entry(void)
 		.big_endian = true,
 		.page_size = 4096,
 		.uts_machine = "s390x",
+		.phys_bits = 46, /* MAX_PHYSMEM_BITS */
 		.pr_reg_size = 216,
 		.prstatus_size = 336,
 	};

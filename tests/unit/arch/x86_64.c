@@ -15,6 +15,7 @@ static void test_entry(void)
 		.big_endian = false,
 		.page_size = 4096,
 		.uts_machine = "x86_64",
+		.phys_bits = 52, /* MAX_PHYSMEM_BITS with 5-level paging */
 		.pr_reg_size = 27 * 8,
 		.prstatus_size = 336,
 	};
