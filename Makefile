@@ -27,7 +27,12 @@ UNIT_SRC = $(wildcard tests/unit/*/*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all unit test bench example install clean
+# tests/fuzz/TARGET.c: libFuzzer targets, built with clang into build-fuzz
+FUZZ_SRC = $(wildcard tests/fuzz/*.c)
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+.PHONY: all unit test bench example install clean fuzz fuzz-build
 all: $(B)/libkdumpling.a $(B)/libkdumpling.so $(PROGS:%=$(B)/%)
 unit: $(UNIT_BIN)
 
@@ -53,11 +58,25 @@ $(B)/tests/%: tests/unit/%.c tests/unit/check.h $(wildcard tests/unit/*/*.h) $(L
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Itests/unit -o $@ $< $(B)/libkdumpling.a $(UNIT_LIBS)
 
-# every test twice: as built, and under AddressSanitizer and UBSan
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIBHDR) $(B)/libkdumpling.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(B)/libkdumpling.a $(LIBS)
+
+# every test twice: as built, and under AddressSanitizer and UBSan; and
+# each fuzz target for a few seconds
 test:
 	$(MAKE) all unit
 	$(MAKE) B=build-asan CFLAGS="-O1 -g $(SANITIZE)" all unit
+	$(MAKE) fuzz-build
 	tests/run build build-asan
+
+fuzz-build:
+	$(MAKE) B=build-fuzz CC=clang CFLAGS="$(FUZZ_CFLAGS)" $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/fuzz/%)
+
+# each fuzz target FUZZ_SECONDS seconds from its seeds, after its
+# regression inputs
+fuzz: fuzz-build
+	tests/fuzz/run build-fuzz $(FUZZ_SECONDS)
 
 # builds and packs the built-in example, then prints its stats
 example: all
@@ -79,4 +98,4 @@ install: all
 	    -e 's|@LIBS@|$(LIBS)|g' lib/kdumpling.pc.in > $(DESTDIR)$(PKGDIR)/kdumpling.pc
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz build-bench
