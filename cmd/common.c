@@ -33,14 +33,18 @@ static void poison_downstream(void)
 	kdl_ctx_free(ctx);
 }
 
-/* The one way a program speaks: "prog: [what: ]message". */
+/* The one way a program speaks: "prog: [what: ]message", a line in one
+ * write, so that programs of a pipeline sharing a terminal do not mix
+ * their lines. */
 static void message(const char *what, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: ", progname);
-	if (what)
-		fprintf(stderr, "%s: ", what);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char *text = NULL;
+
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	fprintf(stderr, "%s: %s%s%s\n", progname, what ? what : "", what ? ": " : "",
+	        text ? text : fmt);
+	free(text);
 }
 
 static void warn_stderr(void *arg, const char *text)

@@ -144,3 +144,46 @@ packs_truncated() { # N WHERE [VMC-PACK OPTION]...
 	run ls -A out
 	assert_output ''
 }
+
+# ---- faults, injected by strace ----
+
+# How many calls of SYSCALL CMD makes before the first line of its trace
+# that holds TEXT: those of the dynamic loader, which an injection must
+# count past ('"FILE"' for the call that opens FILE, 'read(0,' for the
+# first read of stdin; '': all of them).
+calls_before() { # SYSCALL TEXT CMD... (stdin: ./stream, if there is one)
+	local in=/dev/null
+	[ -f stream ] && in=stream
+	strace -f -qq -o "$BATS_TEST_TMPDIR/calls.log" -e trace=openat,"$1" "${@:3}" >/dev/null 2>&1 <"$in"
+	awk -v t="$2" -v s="$1(" 't != "" && index($0, t) {exit} index($0, s) {n++}
+		END {print n + 0}' "$BATS_TEST_TMPDIR/calls.log"
+}
+
+# CMD with the Nth call of each of SYSCALLS (comma-separated, counted
+# each on its own) failing with ERRNO.
+inject() { # SYSCALLS ERRNO N CMD...
+	strace -f -qq -o /dev/null -e trace="$1" -e inject="$1":error="$2":when="$3" "${@:4}"
+}
+
+# The system calls the programs write their output with; vmc-pack's
+# dump files, which it never write(2)s, as its messages are.
+WRITES=write,copy_file_range,splice
+DUMP_WRITES=pwrite64,copy_file_range,splice
+
+# PROG ARG..., its Nth write of stdout failing with ENOSPC: status 1 and
+# the one line "PROG: [FROM to ]stdout: No space left on device".
+fails_on_full_stdout() { # N PROG ARG...
+	run --separate-stderr inject "$WRITES" ENOSPC "$1" "${@:2}"
+	assert_failure 1
+	[[ "$stderr" =~ ^$2:\ ([^:]*\ to\ )?stdout:\ No\ space\ left\ on\ device$ ]] ||
+		fail "stderr: $stderr"
+}
+
+# PROG ARG... writing to a pipe closed early: killed by SIGPIPE, quietly,
+# as cat is.
+dies_quietly_of_sigpipe() { # PROG ARG...
+	run bash -c '"$@" 2>sigpipe.err | head -c 10 >/dev/null; echo "${PIPESTATUS[0]}"' _ "$@"
+	assert_output 141
+	run cat sigpipe.err
+	assert_output ''
+}

@@ -483,3 +483,18 @@ print("03000123: " + " ".join(b[i:i + 2].hex() for i in range(0, 16, 2)) + "  " 
       "".join(chr(c) if 32 <= c < 127 else "." for c in b))' "$DUMP" >want
 	assert_line --index -1 "$(cat want)"
 }
+
+# ---- faults ----
+
+@test "stdout full: exit 1, stdout named" {
+	make_stream
+	fails_on_full_stdout 1 vmc-cat <stream
+	run bash -c 'vmc-cat --hexdump 0x100000:0x40000 <stream >/dev/full'
+	assert_failure 1
+	assert_output "vmc-cat: stdout: No space left on device"
+}
+
+@test "downstream gone: killed by SIGPIPE, quietly" {
+	make_stream
+	dies_quietly_of_sigpipe vmc-cat --hexdump 0x100000:0x40000 <stream
+}

@@ -364,6 +364,61 @@ killed_midway() { # SIG
 	killed_midway TERM
 }
 
+@test "killed by SIGINT while writing: nothing left behind" {
+	make_stream
+	killed_midway INT
+}
+
+@test "killed by SIGHUP while writing: nothing left behind" {
+	make_stream
+	killed_midway HUP
+}
+
+@test "a write of the dump that fails with ENOSPC, early or late, each format: exit 1, the file named, an old dump untouched" {
+	make_stream
+	echo old >out/vmcore
+	for format in elf kdump; do
+		# the first of each call, and the last pwrite, the headers'
+		last=$(calls_before pwrite64 '' vmc-pack --format $format -o out/counted)
+		rm out/counted
+		for fault in "$DUMP_WRITES 1" "pwrite64 $last"; do
+			run inject ${fault% *} ENOSPC ${fault#* } vmc-pack --format $format -o out/vmcore <stream
+			assert_failure 1
+			assert_output --regexp "^vmc-pack: (stdin to )?out/vmcore: No space left on device$"
+			run ls -A out
+			assert_output vmcore
+			run cat out/vmcore
+			assert_output old
+		done
+	done
+	run inject "$DUMP_WRITES" EIO 3 vmc-pack --format kdump --split 2 -o out/split <stream
+	assert_failure 1
+	assert_output --regexp "^vmc-pack: out/split\.[12]: Input/output error$"
+	run ls -A out
+	assert_output vmcore
+}
+
+@test "reads of the stream interrupted (EINTR) are taken up again: the same dump" {
+	make_stream
+	vmc-pack --format kdump -o out/plain <stream
+	n=$(calls_before read 'read(0,' vmc-pack --format kdump -o out/counted)
+	inject read EINTR $((n + 1))..$((n + 6)) vmc-pack --format kdump -o out/interrupted <stream
+	cmp out/plain out/interrupted
+}
+
+@test "output path a directory, or on a read-only file system: exit 1, the cause, nothing written" {
+	make_stream
+	mkdir out/dir
+	run vmc-pack -o out/dir <stream
+	assert_failure 1
+	assert_output 'vmc-pack: out/dir: Is a directory'
+	mkdir ro
+	run unshare -m sh -c 'mount -t tmpfs -o ro,size=64k tmpfs ro &&
+		vmc-pack -o ro/vmcore <stream; echo "exit $?"; ls -A ro'
+	assert_output 'vmc-pack: ro/vmcore: Read-only file system
+exit 1'
+}
+
 @test "killed by SIGKILL while writing: nothing left behind" {
 	make_stream
 	killed_midway KILL

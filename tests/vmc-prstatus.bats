@@ -415,3 +415,31 @@ sys.stdout.buffer.write(b"\x89VMC\r\n\x1a\n" + struct.pack("<II", 1, 0)
 	assert_failure 1
 	assert_output "vmc-prstatus: stdin: corrupt stream: short CPU record"
 }
+
+# ---- faults ----
+
+@test "upstream dead, the stream cut short anywhere: exit 1, told; nothing packed downstream" {
+	make_stream
+	for n in 10 100 2000 $(($(stat -c %s stream) - 1)); do
+		run bash -c "head -c $n stream | vmc-prstatus --cpu 1 rip=0x10 | vmc-pack -o out/vmcore"
+		assert_failure 1
+		assert_line --index 0 --partial "vmc-prstatus: stdin: truncated stream"
+		assert_line --index 1 --partial "vmc-pack: stdin: truncated stream"
+		run ls -A out
+		assert_output ''
+	done
+}
+
+@test "stdout full, at the first write or a later one: exit 1, stdout named" {
+	make_stream
+	for n in 1 2 3; do
+		fails_on_full_stdout $n vmc-prstatus --cpu 1 rip=0x10 <stream
+	done
+}
+
+@test "downstream gone: killed by SIGPIPE, quietly" {
+	make_stream
+	head -c 3M /dev/urandom >big
+	vmc-seg --phys 0x1000000 big <stream >bigstream
+	dies_quietly_of_sigpipe vmc-prstatus --cpu 1 rip=0x10 <bigstream
+}

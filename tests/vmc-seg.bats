@@ -537,3 +537,33 @@ for name, magic, version in (("cap.lime", 0x4C694D45, 1), ("cap.avml", 0x4C4D564
 	assert_success
 	assert_equal "$stderr" ""
 }
+
+# ---- faults ----
+
+@test "the file fails to read at an offset (EIO): exit 1, the file named; vmc-pack downstream writes nothing" {
+	pattern 3145728 mem
+	mkdir out
+	n=$(calls_before splice '"mem"' vmc-seg --phys 0 mem)
+	run bash -c 'strace -f -qq -o /dev/null -e trace=splice -e inject=splice:error=EIO:when=$(('$n' + 2)) \
+		vmc-seg --phys 0 mem </dev/null | vmc-pack -o out/vmcore'
+	assert_failure 1
+	assert_line --index 0 "vmc-seg: mem to stdout: Input/output error"
+	assert_line --index 1 --partial "vmc-pack: stdin: truncated stream"
+	run ls -A out
+	assert_output ''
+}
+
+@test "stdout full, at the first write or a later one: exit 1, stdout named" {
+	pattern 3145728 mem
+	for n in 1 2; do
+		fails_on_full_stdout $n vmc-seg --phys 0 mem </dev/null
+	done
+	run bash -c 'vmc-seg --phys 0 mem </dev/null >/dev/full'
+	assert_failure 1
+	assert_output "vmc-seg: stdout: No space left on device"
+}
+
+@test "downstream gone: killed by SIGPIPE, quietly" {
+	pattern 3145728 mem
+	dies_quietly_of_sigpipe vmc-seg --phys 0 mem
+}

@@ -6,6 +6,7 @@
 # per input format: ELF, kdump-compressed and flattened, captures.
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 setup_file() {
 	kdump_files
@@ -1400,4 +1401,36 @@ print(k.attr["linux.uts.release"])' out.elf
 	refuses_capture - "stdin: truncated: it ends at byte $((second + 31)), inside a range header"
 	head -c $((size - 100)) full >cap
 	refuses_capture cap "cap: truncated: it ends at byte $((size - 100)), inside the snappy data of range 0x400000-0x40ffff"
+}
+
+# ---- faults ----
+
+@test "the input fails to read at an offset (EIO): exit 1, the file named; nothing packed downstream" {
+	head -c 3M /dev/urandom >mem
+	vmc-seg --phys 0 mem </dev/null | vmc-pack -o dump
+	mkdir out
+	n=$(calls_before pread64 '"dump"' vmc-unpack dump)
+	for k in 1 4; do
+		run bash -c 'strace -f -qq -o /dev/null -e trace=pread64 -e inject=pread64:error=EIO:when=$(('$n' + '$k')) \
+			vmc-unpack dump | vmc-pack -o out/vmcore'
+		assert_failure 1
+		assert_line --index 0 "vmc-unpack: dump: Input/output error"
+		assert_line --index 1 --partial "vmc-pack: stdin: truncated stream"
+		run ls -A out
+		assert_output ''
+	done
+}
+
+@test "stdout full, at the first write or a later one: exit 1, stdout named" {
+	head -c 3M /dev/urandom >mem
+	vmc-seg --phys 0 mem </dev/null | vmc-pack -o dump
+	for n in 1 2 3; do
+		fails_on_full_stdout $n vmc-unpack dump
+	done
+}
+
+@test "downstream gone: killed by SIGPIPE, quietly" {
+	head -c 3M /dev/urandom >mem
+	vmc-seg --phys 0 mem </dev/null | vmc-pack -o dump
+	dies_quietly_of_sigpipe vmc-unpack dump
 }

@@ -134,8 +134,9 @@ static void test_refused(void)
 
 	scratch_path("", path, sizeof(path));
 	path[strlen(path) - 1] = 0;
+	/* a directory, as open(2) would say it */
 	CHECK_EQ(kdl_out_open(ctx, &out, path, false, NULL, 0600), -1);
-	check_failure(path, "not a regular file", KDL_ERR_UNSUPPORTED, __LINE__);
+	check_failure(path, "Is a directory", KDL_ERR_IO, __LINE__);
 	CHECK_EQ(kdl_out_open(ctx, &out, "/dev/null", false, NULL, 0600), -1);
 	check_failure("/dev/null", "not a regular file", KDL_ERR_UNSUPPORTED, __LINE__);
 	scratch_path("no/such/dir/dump", path, sizeof(path));
