@@ -626,3 +626,44 @@ Try 'vmc-pack --help' for more information."
 	refuses '--stats and --json print to stdout, where -o - writes the dump' \
 		--format kdump -o - --stats
 }
+
+# ---- the zero-page check: a page with one bit set is not a zero page ----
+
+# pages of SIZE bytes, each zero but for one byte (01 or 80 in turn) at
+# each of the offsets AT..., packed at dump level 1 for ARCH with
+# PAGESIZE=SIZE; libkdumpfile reads every page back, and none is left out.
+one_byte_pages() { # ARCH SIZE AT...
+	local arch=$1 size=$2
+	shift 2
+	printf 'OSRELEASE=6.1.0\nPAGESIZE=%s\n' "$size" >vmcoreinfo
+	"$SYSPY" -c 'import sys
+size, ats = int(sys.argv[1]), [int(a) for a in sys.argv[2:]]
+out = sys.stdout.buffer
+for i, at in enumerate(ats):
+    page = bytearray(size)
+    page[at] = 0x80 if i % 2 else 0x01
+    out.write(page)' "$size" "$@" >mem
+	vmc-note --vmcoreinfo vmcoreinfo </dev/null | vmc-seg --phys 0 mem |
+		vmc-pack --arch "$arch" --format kdump --dump-level 1 --json -o vmcore >json
+	run "$SYSPY" -c 'import json; j = json.load(open("json")); print(j["pages_total"], j["pages_dumped"], j["pages_zero"])'
+	assert_output "$# $# 0"
+	run "$SYSPY" - "$size" "$@" <<'PY'
+import sys
+import kdumpfile
+size, ats = int(sys.argv[1]), [int(a) for a in sys.argv[2:]]
+k = kdumpfile.kdumpfile('vmcore')
+mem = open('mem', 'rb').read()
+bad = [i for i in range(len(ats))
+       if bytes(k.read(kdumpfile.KDUMP_MACHPHYSADDR, i * size, size)) != mem[i * size:(i + 1) * size]]
+print('pages read back differ:', bad[:10] if bad else 'none')
+PY
+	assert_output 'pages read back differ: none'
+}
+
+@test "one bit in a page, at its first byte, its last, or either side of any 8-byte boundary: not a zero page (4 KiB pages)" {
+	one_byte_pages x86_64 4096 $(seq 0 8 4088 | while read -r a; do echo "$a $((a + 7))"; done)
+}
+
+@test "the same in 64 KiB pages, at the first, the last and the bytes about each 4 KiB" {
+	one_byte_pages aarch64 65536 0 7 8 $(seq 4096 4096 61440 | while read -r a; do echo "$((a - 1)) $a"; done) 65528 65535
+}

@@ -391,15 +391,23 @@ static void test_partial_pages(void)
 
 static void test_page_is_zero(void)
 {
-	static uint8_t p[PAGE];
-	static const size_t at[] = {0, 7, 8, 9, PAGE / 2, PAGE - 8, PAGE - 1};
+	static uint8_t p[PAGE], big[65536];
+	static const size_t sizes[] = {4096, 16384, 65536};
 
 	CHECK(kdl_page_is_zero(p, PAGE));
-	for (size_t i = 0; i < KDL_ARRAY_SIZE(at); i++) {
-		p[at[i]] = 0x80;
-		if (!CHECK(!kdl_page_is_zero(p, PAGE)))
-			fprintf(stderr, "  a byte set at %zu\n", at[i]);
-		p[at[i]] = 0;
+	/* one bit set, low or high, in the first byte, the last, and on
+	 * either side of every 8-byte boundary, in every page size */
+	for (size_t s = 0; s < KDL_ARRAY_SIZE(sizes); s++) {
+		size_t n = sizes[s];
+
+		CHECK(kdl_page_is_zero(big, n));
+		for (size_t at = 0; at < n; at += at % 8 == 7 ? 1 : 7)
+			for (unsigned bit = 0; bit < 8; bit += 7) {
+				big[at] = (uint8_t)(1u << bit);
+				if (!CHECK(!kdl_page_is_zero(big, n)))
+					fprintf(stderr, "  bit %u of byte %zu of a %zu-byte page\n", bit, at, n);
+				big[at] = 0;
+			}
 	}
 	/* every word equal to the next is not enough */
 	make_page(p, PAGE, FILL, 0);
