@@ -333,12 +333,15 @@ static int same_bytes(struct elf *e, const struct load *a, const struct load *b,
 		uint64_t run_a, run_b;
 		enum byte_kind ka = kind_at(a, phys, &run_a), kb = kind_at(b, phys, &run_b);
 		uint64_t n = run_a < run_b ? run_a : run_b;
+		/* bytes cut off, or zeros on both sides, are passed in one
+		 * step, however many they are */
+		bool compared = ka != CUT && kb != CUT && (ka != ZEROS || kb != ZEROS);
 
-		if (n > KDL_CHUNK)
+		if (compared && n > KDL_CHUNK)
 			n = KDL_CHUNK;
 		if (n - 1 > last - phys)
 			n = last - phys + 1;
-		if (ka != CUT && kb != CUT && (ka != ZEROS || kb != ZEROS)) {
+		if (compared) {
 			const struct load *at = ka == IN_FILE ? a : b; /* a byte in the file */
 			size_t k = 0;
 
