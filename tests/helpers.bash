@@ -187,3 +187,15 @@ dies_quietly_of_sigpipe() { # PROG ARG...
 	run cat sigpipe.err
 	assert_output ''
 }
+
+# CMD with its address space bounded (256 MiB), so that an allocation
+# sized by the input fails it; under AddressSanitizer, which maps
+# terabytes of shadow memory, by ASan's own limits on one allocation and
+# on the RSS.
+limited() { # CMD...
+	if ldd "$(command -v "$1")" 2>/dev/null | grep -q libasan; then
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}max_allocation_size_mb=256:hard_rss_limit_mb=256 "$@"
+	else
+		(ulimit -v 262144 && exec "$@")
+	fi
+}

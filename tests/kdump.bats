@@ -277,7 +277,7 @@ print(j["pages_total"], j["pages_dumped"], j["pages_zero"])'
 @test "memory at 1 TiB: a sparse file written in bounded memory, and libkdumpfile reads it back" {
 	echo -n 'seventeen bytes!!' >mem
 	vmc-seg --phys 0x10000000000 mem </dev/null >stream
-	(ulimit -v 262144 && vmc-pack --format kdump -o vmcore <stream)
+	limited vmc-pack --format kdump -o vmcore <stream
 	# two bitmaps of 32 MiB each in a file of a few blocks
 	run stat -c '%s %b' vmcore
 	[ "${output% *}" -gt $((64 << 20)) ] && [ "${output#* }" -lt 1024 ]
@@ -291,13 +291,13 @@ print(bytes(k.read(kdumpfile.KDUMP_MACHPHYSADDR, 0x10000000000, 17)).decode())'
 	echo -n 'seventeen bytes!!' >mem
 	vmc-seg --phys 0xfffffffe00001000 mem </dev/null >stream
 	mkdir out
-	run bash -c 'ulimit -v 262144 && vmc-pack --format kdump -o out/vmcore <stream'
+	run limited vmc-pack --format kdump -o out/vmcore <stream
 	assert_failure 1
 	assert_output "vmc-pack: the segment at 0xfffffffe00001000 ends past 2^52, where x86_64's physical addresses end: the kdump format's bitmaps would span all of it; write ELF"
 	run ls -A out
 	assert_output ''
 	# a dry run says the same; each architecture has its own limit
-	run bash -c 'ulimit -v 262144 && vmc-pack --format kdump --dry-run <stream'
+	run limited vmc-pack --format kdump --dry-run <stream
 	assert_failure 1
 	assert_output --partial "ends past 2^52, where x86_64's"
 	vmc-seg --phys 0x800000000000 mem </dev/null >stream47
@@ -308,7 +308,7 @@ print(bytes(k.read(kdumpfile.KDUMP_MACHPHYSADDR, 0x10000000000, 17)).decode())'
 	run bash -c 'head -c 8192 /dev/zero | vmc-seg --phys 0xfffffffffff000 - | vmc-pack --arch riscv64 --format kdump -o out/vmcore'
 	assert_failure 1
 	assert_output --partial "vmc-pack: the segment at 0xfffffffffff000 ends past 2^56, where riscv64's"
-	(ulimit -v 262144 && vmc-pack -o elf <stream)
+	limited vmc-pack -o elf <stream
 	run bash -c 'vmc-unpack elf | vmc-cat --hexdump 0xfffffffe00001000:17 | tail -n 2'
 	assert_output "$(xxd -o 0xfffffffe00001000 mem)"
 }

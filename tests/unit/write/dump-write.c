@@ -179,8 +179,8 @@ static void test_failures_leave_nothing(void)
 	/* a directory where the file would be */
 	scratch_path("", path, sizeof(path));
 	CHECK_EQ(kdl_dump_write(d, path, NULL, NULL), -1);
-	snprintf(want, sizeof(want), "%s: not a regular file", path);
-	check_error(KDL_ERR_UNSUPPORTED, want);
+	snprintf(want, sizeof(want), "%s: Is a directory", path);
+	check_error(KDL_ERR_IO, want);
 	CHECK_EQ(scratch_entries(), before);
 	kdl_dump_free(d);
 }
