@@ -33,33 +33,39 @@ static void poison_downstream(void)
 	kdl_ctx_free(ctx);
 }
 
+/* fmt formatted: a new string, or NULL when out of memory. */
+static char *format(const char *fmt, va_list ap)
+{
+	char *text;
+
+	return vasprintf(&text, fmt, ap) < 0 ? NULL : text;
+}
+
 /* The one way a program speaks: "prog: [what: ]message", a line in one
  * write, so that programs of a pipeline sharing a terminal do not mix
  * their lines. */
-static void message(const char *what, const char *fmt, va_list ap)
+static void message(const char *what, const char *text)
 {
-	char *text = NULL;
-
-	if (vasprintf(&text, fmt, ap) < 0)
-		text = NULL;
 	fprintf(stderr, "%s: %s%s%s\n", progname, what ? what : "", what ? ": " : "",
-	        text ? text : fmt);
-	free(text);
+	        text ? text : "out of memory");
 }
 
 static void warn_stderr(void *arg, const char *text)
 {
 	(void)arg;
-	cmd_warn("%s", text);
+	message("warning", text);
 }
 
 void cmd_warn(const char *fmt, ...)
 {
 	va_list ap;
+	char *text;
 
 	va_start(ap, fmt);
-	message("warning", fmt, ap);
+	text = format(fmt, ap);
 	va_end(ap);
+	message("warning", text);
+	free(text);
 }
 
 kdl_ctx *cmd_init(const char *name, bool is_producer)
@@ -74,46 +80,44 @@ kdl_ctx *cmd_init(const char *name, bool is_producer)
 	return ctx;
 }
 
-static noreturn void vfail(int status, const char *what, const char *fmt, va_list ap)
+static noreturn void fail(int status, const char *what, const char *text)
 {
 	/* first, so that nothing downstream packs a dump */
 	poison_downstream();
-	message(what, fmt, ap);
+	message(what, text);
 	if (status == EXIT_USAGE)
 		fprintf(stderr, "Try '%s --help' for more information.\n", progname);
 	exit(status);
 }
 
-static noreturn void fail_with(int status, const char *what, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfail(status, what, fmt, ap);
-}
-
 noreturn void cmd_fail(const char *fmt, ...)
 {
 	va_list ap;
+	char *text;
 
 	va_start(ap, fmt);
-	vfail(EXIT_FAILURE, NULL, fmt, ap);
+	text = format(fmt, ap);
+	va_end(ap);
+	fail(EXIT_FAILURE, NULL, text);
 }
 
 noreturn void cmd_usage_error(const char *fmt, ...)
 {
 	va_list ap;
+	char *text;
 
 	va_start(ap, fmt);
-	vfail(EXIT_USAGE, NULL, fmt, ap);
+	text = format(fmt, ap);
+	va_end(ap);
+	fail(EXIT_USAGE, NULL, text);
 }
 
 noreturn void cmd_die(kdl_ctx *ctx, const char *option)
 {
 	/* usage errors name the option; others name their input already */
 	if (kdl_ctx_status(ctx) == KDL_ERR_INVALID)
-		fail_with(EXIT_USAGE, option, "%s", kdl_ctx_error(ctx));
-	fail_with(EXIT_FAILURE, NULL, "%s", kdl_ctx_error(ctx));
+		fail(EXIT_USAGE, option, kdl_ctx_error(ctx));
+	fail(EXIT_FAILURE, NULL, kdl_ctx_error(ctx));
 }
 
 /* ---- options ---- */
@@ -359,7 +363,7 @@ void cmd_close_stdout(void)
 	if (ferror(stdout) | fclose(stdout)) {
 		int err = errno;
 
-		fail_with(EXIT_FAILURE, "stdout", "%s", err ? strerror(err) : "write error");
+		fail(EXIT_FAILURE, "stdout", err ? strerror(err) : "write error");
 	}
 }
 

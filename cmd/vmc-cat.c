@@ -608,10 +608,11 @@ static void parse_hexdump(kdl_ctx *ctx, char *arg, struct hexdump *d)
 		cmd_usage_error("--hexdump: '%s': LEN is 1 to %u bytes", arg, HEXDUMP_MAX);
 	if (d->len - 1 > UINT64_MAX - d->phys)
 		cmd_usage_error("--hexdump: '%s' goes past the end of the address space", arg);
-	d->bytes = malloc((size_t)d->len);
-	d->held = calloc(1, (size_t)d->len);
-	if (!d->bytes || !d->held)
+	/* the bytes, then whether a segment holds each, in one block */
+	d->bytes = calloc(2, (size_t)d->len);
+	if (!d->bytes)
 		cmd_fail("out of memory");
+	d->held = d->bytes + d->len;
 }
 
 /* Byte i of the range: its two hex digits, "--" if no segment holds it. */
@@ -709,7 +710,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < c.ndumps; i++) {
 		print_hexdump(&c, &c.dumps[i]);
 		free(c.dumps[i].bytes);
-		free(c.dumps[i].held);
 	}
 	free(c.dumps);
 	free(hexdumps.items);

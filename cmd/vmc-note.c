@@ -37,7 +37,7 @@ static void add_notes(kdl_ctx *ctx, kdl_dump *dump, const struct cmd_list *list,
 
 	for (size_t i = 0; i < list->count; i++) {
 		char *arg = list->items[i], *colon = strchr(arg, ':'), *rest;
-		uint32_t type;
+		uint32_t type = 0;
 
 		if (!colon || colon == arg || !(rest = strchr(colon + 1, ':')))
 			cmd_usage_error("%s: '%s' is not NAME:TYPE:%s", opt, arg, from_file ? "FILE" : "TEXT");

@@ -38,7 +38,7 @@ static void parse_range(kdl_ctx *ctx, char *arg, struct kdl_range *r)
 {
 	char *sep = strpbrk(arg, "-+");
 	bool plus = sep && *sep == '+';
-	uint64_t second;
+	uint64_t second = 0;
 
 	if (!sep || sep == arg)
 		cmd_usage_error("--phys: '%s' is not START-END or START+LENGTH", arg);

@@ -15,7 +15,9 @@ void *kdl_alloc(kdl_ctx *ctx, size_t size)
 {
 	void *p = calloc(1, size ? size : 1);
 
-	return p ? p : out_of_memory(ctx);
+	if (!p)
+		return out_of_memory(ctx);
+	return p;
 }
 
 char *kdl_memdup(kdl_ctx *ctx, const void *p, size_t n)

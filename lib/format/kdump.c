@@ -253,41 +253,6 @@ static int load_page(struct kdump_priv *priv, const struct kdl_codec *codec,
 	return 0;
 }
 
-/* The n entries at parts, parts of one page (their bytes never overlap,
- * so OR puts them together), become one: the merged page, stored at the
- * end of the scratch file and listed. */
-static int merge_parts(struct kdl_job *job, const struct kdl_page_entry *parts, size_t n,
-                       void *state, uint8_t *buf)
-{
-	struct kdump_priv *priv = job->priv;
-	const struct kdl_codec *codec = job->plan->codec;
-	size_t bound = codec->bound(priv->page);
-	uint8_t *merged = buf, *one = buf + priv->page, *tmp = one + priv->page;
-	/* partial still: a zero page joins no run of zero pages */
-	struct kdl_page page = {.pfn = parts->pfn, .count = 1, .partial = true};
-
-	memset(merged, 0, priv->page);
-	for (size_t i = 0; i < n; i++) {
-		if (!(parts[i].flags & PARTIAL))
-			return kdl_err(job->ctx, KDL_ERR_CORRUPT, "page 0x%" PRIx64 " is stored twice",
-			               parts->pfn << priv->shift);
-		if (load_page(priv, codec, &parts[i], one, tmp))
-			return -1;
-		for (uint32_t k = 0; k < priv->page; k++)
-			merged[k] |= one[k];
-	}
-	/* as the compressor would have stored it whole */
-	page.zero = excludes_zero(job) && kdl_page_is_zero(merged, priv->page);
-	if (!page.zero) {
-		size_t size = codec->compress(state, merged, priv->page, tmp, bound);
-
-		page.data = size && size < priv->page ? tmp : merged;
-		page.size = page.data == tmp ? (uint32_t)size : priv->page;
-		page.flags = page.data == tmp ? codec->flag : 0;
-	}
-	return take_page(priv, &page);
-}
-
 /* What merging needs: a codec state and room for three pages. */
 struct merging {
 	void *state;
@@ -313,6 +278,46 @@ static void merging_end(struct kdl_job *job, struct merging *m)
 	if (m->state)
 		job->plan->codec->free_state(m->state);
 	free(m->buf);
+}
+
+/* The n entries at parts, parts of one page (their bytes never overlap,
+ * so OR puts them together), become one: the merged page, stored at the
+ * end of the scratch file and listed. */
+static int merge_parts(struct kdl_job *job, const struct kdl_page_entry *parts, size_t n,
+                       struct merging *m)
+{
+	struct kdump_priv *priv = job->priv;
+	const struct kdl_codec *codec = job->plan->codec;
+	size_t bound = codec->bound(priv->page);
+	uint8_t *merged, *one, *tmp;
+	/* partial still: a zero page joins no run of zero pages */
+	struct kdl_page page = {.pfn = parts->pfn, .count = 1, .partial = true};
+
+	if (merging_start(job, m))
+		return -1;
+	merged = m->buf;
+	one = merged + priv->page;
+	tmp = one + priv->page;
+	memset(merged, 0, priv->page);
+	for (size_t i = 0; i < n; i++) {
+		if (!(parts[i].flags & PARTIAL))
+			return kdl_err(job->ctx, KDL_ERR_CORRUPT, "page 0x%" PRIx64 " is stored twice",
+			               parts->pfn << priv->shift);
+		if (load_page(priv, codec, &parts[i], one, tmp))
+			return -1;
+		for (uint32_t k = 0; k < priv->page; k++)
+			merged[k] |= one[k];
+	}
+	/* as the compressor would have stored it whole */
+	page.zero = excludes_zero(job) && kdl_page_is_zero(merged, priv->page);
+	if (!page.zero) {
+		size_t size = codec->compress(m->state, merged, priv->page, tmp, bound);
+
+		page.data = size && size < priv->page ? tmp : merged;
+		page.size = page.data == tmp ? (uint32_t)size : priv->page;
+		page.flags = page.data == tmp ? codec->flag : 0;
+	}
+	return take_page(priv, &page);
 }
 
 /* An entry of the list made anew, with the counts. */
@@ -368,7 +373,7 @@ static int clean_pages(struct kdl_job *job)
 		if (got < 0)
 			goto out;
 		if (ngroup == 1 ? keep_entry(priv, group, &next_off)
-		                : merging_start(job, &m) || merge_parts(job, group, ngroup, m.state, m.buf))
+		                : merge_parts(job, group, ngroup, &m))
 			goto out;
 		priv->in_place &= ngroup == 1;
 	}

@@ -488,12 +488,13 @@ static int cut_aliases(kdl_dump *dump)
 			bool whole = held(dump, at, last, &gap);
 
 			held_last = whole ? last : gap - 1;
-			if ((whole || gap > at) && kdl_grow(dump->ctx, &kept, &cap, nkept, sizeof(*kept))) {
-				free(kept);
-				return -1;
-			}
-			if (whole || gap > at)
+			if (whole || gap > at) {
+				if (kdl_grow(dump->ctx, &kept, &cap, nkept, sizeof(*kept))) {
+					free(kept);
+					return -1;
+				}
 				kept[nkept++] = (struct kdl_alias){at, a->virt + (at - a->phys), held_last - at + 1};
+			}
 			if (whole)
 				break;
 			/* on past what no segment holds */

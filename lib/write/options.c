@@ -90,25 +90,24 @@ int kdl_options_set_mode(kdl_ctx *ctx, struct kdl_options *opts, unsigned mode)
 int kdl_plan_make(kdl_ctx *ctx, const struct kdl_options *opts,
                   struct kdl_plan *plan)
 {
-	struct kdl_options checked, defaults;
+	struct kdl_options checked;
 	const struct kdl_codec *codec;
 	long cpus;
 
-	if (!opts) {
-		kdl_options_init(&defaults);
-		opts = &defaults;
-	}
 	/* the setters' checks, on a copy; a codec without levels ignores
 	 * the level */
-	checked = *opts;
-	codec = kdl_codec_find(opts->codec);
-	if (kdl_options_set_format(ctx, &checked, opts->format) ||
-	    kdl_options_set_compression(ctx, &checked, opts->codec, opts->level,
+	if (opts)
+		checked = *opts;
+	else
+		kdl_options_init(&checked);
+	codec = kdl_codec_find(checked.codec);
+	if (kdl_options_set_format(ctx, &checked, checked.format) ||
+	    kdl_options_set_compression(ctx, &checked, checked.codec, checked.level,
 	                                codec && codec->info.has_levels) ||
-	    kdl_options_set_dump_level(ctx, &checked, opts->dump_level) ||
-	    kdl_options_set_threads(ctx, &checked, opts->threads) ||
-	    kdl_options_set_split(ctx, &checked, opts->split) ||
-	    kdl_options_set_mode(ctx, &checked, opts->mode))
+	    kdl_options_set_dump_level(ctx, &checked, checked.dump_level) ||
+	    kdl_options_set_threads(ctx, &checked, checked.threads) ||
+	    kdl_options_set_split(ctx, &checked, checked.split) ||
+	    kdl_options_set_mode(ctx, &checked, checked.mode))
 		return -1;
 	memset(plan, 0, sizeof(*plan));
 	plan->format = kdl_format_find(checked.format);
