@@ -423,3 +423,22 @@ exit 1'
 	make_stream
 	killed_midway KILL
 }
+
+# ---- memcheck ----
+
+@test "valgrind memcheck: no error and no leak, packing ELF, kdump on two threads, a split dump; unpacking one" {
+	ldd "$(command -v vmc-pack)" | grep -q libasan && skip "AddressSanitizer's build checks the same, its own way"
+	head -c 1M /dev/urandom >mem
+	vmc-seg --phys 0 mem </dev/null | vmc-prstatus --cpu 0 rip=0x10 >stream
+	mkdir out
+	memcheck=(valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect)
+	for args in "-o out/elf" "--format kdump --compress lzo --threads 2 -o out/kdump" \
+		"--format kdump --compress zstd --split 2 -o out/split"; do
+		run "${memcheck[@]}" vmc-pack $args <stream
+		assert_success
+		assert_output ''
+	done
+	run bash -c '"$@" vmc-unpack out/kdump </dev/null | cmp - <(vmc-unpack out/kdump </dev/null)' _ "${memcheck[@]}"
+	assert_success
+	assert_output ''
+}
