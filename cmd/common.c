@@ -195,12 +195,14 @@ int cmd_parse(kdl_ctx *ctx, int argc, char **argv, const struct cmd_option *opts
 		count++;
 	struct option longs[count + 3];
 	/* ':' first tells a missing argument from an unknown option */
-	char letters[2 * count + 2];
+	char letters[2 * count + 4];
 	bool help = false;
 	char name[64];
 	int c;
 
 	letters[0] = ':';
+	letters[nl++] = 'h';
+	letters[nl++] = 'V';
 	for (; n < count; n++) {
 		longs[n] = (struct option){opts[n].name,
 		                           opts[n].arg == CMD_FLAG ? no_argument : required_argument,

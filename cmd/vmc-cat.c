@@ -26,7 +26,7 @@ static void usage(void)
 	       "\n");
 	cmd_help("--json", "print JSON lines: an object per line, addresses as hex strings");
 	cmd_help("--hexdump ADDR:LEN", "print LEN bytes of physical memory from ADDR as xxd does, and which of them no segment holds; repeatable");
-	cmd_help("--help, --version", "%s", "");
+	cmd_help("-h, --help, -V, --version", "%s", "");
 	printf("\nNumbers are decimal or 0x-hex; LEN may end in K or M (at most 16M).\n");
 }
 

@@ -22,7 +22,7 @@ static void usage(void)
 	cmd_help("--annotation KEY=VALUE", "a line of the ANNOTATIONS note (type 0x4b444c02)");
 	cmd_help("--vendor NAME", "owner name of those notes (default KDUMPLING)");
 	cmd_help("--drop NAME[:TYPE]", "drop the notes from upstream named NAME (of type TYPE only): custom notes, and the metadata and annotations of vendor NAME; --drop VMCOREINFO drops the VMCOREINFO");
-	cmd_help("--help, --version", "%s", "");
+	cmd_help("-h, --help, -V, --version", "%s", "");
 	printf("\n"
 	       "Note types: 0x4b444c01 METADATA, 0x4b444c02 ANNOTATIONS, 0x4b444c03 FILE_INFO,\n"
 	       "0x4b444d00 and up USER_DEFINED.  Types 1 and 2 are CPU state to crash and gdb\n"

@@ -30,11 +30,11 @@ static void usage(void)
 	cmd_help("--compress C", "page compression: %s", cmd_choices(&kdl_codecs, choices, sizeof(choices)));
 	cmd_help("--level N", "the codec's level: %s", cmd_levels(&kdl_codecs, choices, sizeof(choices)));
 	cmd_help("--dump-level N", "0 keeps every page, 1 (default) leaves out zero pages");
-	cmd_help("--threads N", "compression threads (default: one per online CPU)");
+	cmd_help("--threads N", "compression threads, at most 64 (default: one per online CPU, up to 64)");
 	cmd_help("--page-size N", "page size when the vmcoreinfo has no PAGESIZE");
 	cmd_help("--flat", "write makedumpfile's flattened format to FILE");
 	cmd_help("--split N", "write the pages in N files, FILE.1 to FILE.N, as makedumpfile --split");
-	cmd_help("--help, --version", "%s", "");
+	cmd_help("-h, --help, -V, --version", "%s", "");
 	printf("\n");
 	cmd_help_entries("Formats", &kdl_formats);
 	cmd_help_entries("Codecs", &kdl_codecs);

@@ -30,7 +30,7 @@ static void usage(void)
 	cmd_help("--arch A", "check registers against architecture A now and name it for the dump (default %s)",
 	         kdl_entry_default(&kdl_arches)->name);
 	cmd_help("--list-registers", "print the register names of the architecture");
-	cmd_help("--help, --version", "%s", "");
+	cmd_help("-h, --help, -V, --version", "%s", "");
 	printf("\n");
 	cmd_print_registers(arch_name());
 }

@@ -21,7 +21,7 @@ static void usage(void)
 	cmd_help("--virt ADDR", "virtual address of the first byte (default: ADDR)");
 	cmd_help("--offset N", "skip N bytes of FILE first");
 	cmd_help("--length N", "take N bytes (default: to the end of FILE)");
-	cmd_help("--help, --version", "%s", "");
+	cmd_help("-h, --help, -V, --version", "%s", "");
 	printf("\nNumbers are decimal or 0x-hex; N may end in K, M, G or T.\n");
 }
 

@@ -28,7 +28,7 @@ static void usage(void)
 	cmd_help("--format F", "the input's format (default auto: by its magic)");
 	cmd_help("--phys START-END", "keep only these physical addresses, END included, as /proc/iomem writes ranges; or START+LENGTH; repeatable");
 	cmd_help("--keep-going", "leave out pages that cannot be read, with a warning, rather than fail");
-	cmd_help("--help, --version", "%s", "");
+	cmd_help("-h, --help, -V, --version", "%s", "");
 	printf("\n");
 	cmd_help_entries("Input formats", &kdl_inputs);
 }

@@ -573,7 +573,7 @@ Try 'vmc-pack --help' for more information."
 	make_stream
 	refuses '--page-size: page size 5000 is not a power of two from 4096 to 262144' --format kdump --page-size 5000
 	refuses '--page-size: page size 2048 is not a power of two from 4096 to 262144' --format kdump --page-size 2048
-	refuses '--threads: 1025 threads is too many' --format kdump --threads 1025
+	refuses '--threads: 65 threads is too many (at most 64)' --format kdump --threads 65
 }
 
 @test "--page-size against PAGESIZE in the vmcoreinfo: exit 1, both named, no file" {

@@ -137,7 +137,7 @@ for line in out.split('\n'):
         got.append('%s\t%s' % (m.group(1), m.group(2) or ''))
     elif what != 'options' and got:
         break
-got = [g for g in got if not g.startswith('--help, --version')]
+got = [g for g in got if not g.startswith('-h, --help, -V, --version')]
 for g, w in zip(got, want):
     if g != w:
         print('--help:    %r\nREADME.md: %r' % (g, w))
@@ -244,4 +244,15 @@ recipes() {
 	assert_line --regexp '^cpu 0: pid 1, '
 	assert_line --regexp '^cpu 1: pid 0, '
 	assert_line --regexp '^end: records [0-9]+, segments 3, memory 0x32000 '
+}
+
+@test "-h and -V are --help and --version in every program" {
+	for p in vmc-seg vmc-note vmc-prstatus vmc-pack vmc-unpack vmc-cat; do
+		run "$p" -h
+		assert_success
+		assert_output "$("$p" --help)"
+		run "$p" -V
+		assert_success
+		assert_output "$p (kdumpling) $("$p" --version | sed 's/.* //')"
+	done
 }

@@ -7,8 +7,9 @@
 
 #include "write/write.h"
 
-/* makedumpfile's users found gains stop well before this */
-#define MAX_THREADS 1024
+/* makedumpfile's users found gains stop near 32 threads, and each takes
+ * its batches of pages */
+#define MAX_THREADS 64
 /* a file per disk of a large machine, and file descriptors to spare */
 #define MAX_SPLIT 256
 
@@ -63,7 +64,8 @@ int kdl_options_set_threads(kdl_ctx *ctx, struct kdl_options *opts,
                             unsigned threads)
 {
 	if (threads > MAX_THREADS)
-		return kdl_err(ctx, KDL_ERR_INVALID, "%u threads is too many", threads);
+		return kdl_err(ctx, KDL_ERR_INVALID, "%u threads is too many (at most %d)", threads,
+		               MAX_THREADS);
 	opts->threads = threads;
 	return 0;
 }
@@ -115,7 +117,10 @@ int kdl_plan_make(kdl_ctx *ctx, const struct kdl_options *opts,
 	plan->level = checked.level;
 	plan->dump_level = checked.dump_level;
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	plan->threads = checked.threads ? checked.threads : cpus > 0 ? (unsigned)cpus : 1;
+	/* one per CPU, up to the most that helps */
+	plan->threads = checked.threads ? checked.threads
+	                : cpus > MAX_THREADS ? MAX_THREADS
+	                : cpus > 0 ? (unsigned)cpus : 1;
 	plan->flat = checked.flat != 0;
 	plan->split = checked.split > 1 ? checked.split : 1;
 	if (plan->split > 1 && !plan->format->can_split)
