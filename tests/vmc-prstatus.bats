@@ -443,3 +443,9 @@ sys.stdout.buffer.write(b"\x89VMC\r\n\x1a\n" + struct.pack("<II", 1, 0)
 	vmc-seg --phys 0x1000000 big <stream >bigstream
 	dies_quietly_of_sigpipe vmc-prstatus --cpu 1 rip=0x10 <bigstream
 }
+
+@test "one register name twice, in any case: a usage error at once, whatever the architecture" {
+	run --separate-stderr vmc-prstatus --cpu 0 rax=1 RAX=2 </dev/null
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "vmc-prstatus: register RAX is given twice (also as rax)"
+}

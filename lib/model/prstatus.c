@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "model/model.h"
 
@@ -56,10 +57,16 @@ int kdl_prstatus_check(kdl_ctx *ctx, const char *arch_name,
 		               status->cursig);
 	if (arch)
 		return kdl_prstatus_check_regs(ctx, arch, regs, nregs);
-	/* the architecture comes later: only a name none has fails now */
-	for (size_t i = 0; i < nregs; i++)
+	/* the architecture comes later: only a name none has, or one name
+	 * twice, fails now */
+	for (size_t i = 0; i < nregs; i++) {
 		if (!kdl_register_known_anywhere(regs[i].name))
 			return unknown_register(ctx, kdl_arch_default(), regs[i].name);
+		for (size_t j = 0; j < i; j++)
+			if (!strcasecmp(regs[i].name, regs[j].name))
+				return kdl_err(ctx, KDL_ERR_INVALID, "register %s is given twice (also as %s)",
+				               regs[i].name, regs[j].name);
+	}
 	return 0;
 }
 

@@ -102,12 +102,18 @@ static void test_check_without_arch(void)
 {
 	struct kdl_prstatus s = {0};
 	struct kdl_reg anywhere[] = {{"rip", 1}, {"x0", 2}, {"LR", 3}, {"a15", 4}};
-	/* what only the architecture can tell waits until it is known */
-	struct kdl_reg later[] = {{"rip", 1}, {"RIP", 2}, {"a0", 0x100000000}};
+	/* what only the architecture can tell waits until it is known:
+	 * two names of one register, a value too wide for it */
+	struct kdl_reg later[] = {{"eflags", 1}, {"rflags", 2}, {"a0", 0x100000000}};
+	struct kdl_reg twice[] = {{"rip", 1}, {"RIP", 2}};
 	struct kdl_reg nowhere[] = {{"rip", 1}, {"foo", 2}};
 
 	CHECK_EQ(kdl_prstatus_check(ctx, NULL, &s, anywhere, 4), 0);
 	CHECK_EQ(kdl_prstatus_check(ctx, NULL, &s, later, 3), 0);
+	/* one name twice is wrong on every architecture */
+	CHECK_EQ(kdl_prstatus_check(ctx, NULL, &s, twice, 2), -1);
+	CHECK_STR(kdl_ctx_error(ctx), "register RIP is given twice (also as rip)");
+	CHECK_EQ(kdl_ctx_status(ctx), KDL_ERR_INVALID);
 	CHECK_EQ(kdl_prstatus_check(ctx, NULL, &s, nowhere, 2), -1);
 	/* against the default architecture, the likeliest to be meant */
 	CHECK_STR(kdl_ctx_error(ctx), "unknown register 'foo' for x86_64; valid registers: " X86_REGS);
