@@ -69,6 +69,10 @@ static void options(kdl_ctx *ctx, const struct args *a, struct kdl_options *wo)
 	kdl_options_init(wo);
 	if (a->format && kdl_options_set_format(ctx, wo, a->format->name))
 		cmd_die(ctx, "--format");
+	/* taken for nothing, they would be silently ignored */
+	if ((a->codec || a->has_level) && strcmp(wo->format, "kdump"))
+		cmd_usage_error("%s: pages are compressed in the kdump format only; add --format kdump",
+		                a->codec ? "--compress" : "--level");
 	if ((a->codec || a->has_level) &&
 	    kdl_options_set_compression(ctx, wo, a->codec ? a->codec->name : wo->codec,
 	                                a->level, a->has_level))

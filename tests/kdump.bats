@@ -604,14 +604,14 @@ Try 'vmc-pack --help' for more information."
 	refute_output ffffffffffffffffffffffffffffffff
 }
 
-@test "the ELF format flattened: exit 1, no file" {
+@test "the ELF format flattened: a usage error, no file" {
 	make_stream
 	run vmc-pack -o - <stream
-	assert_failure 1
-	assert_output 'vmc-pack: -: the elf format cannot be written to a pipe: its headers are written last; give a file name, or use the kdump format'
+	assert_failure 2
+	assert_line --index 0 'vmc-pack: -: the elf format cannot be written to a pipe: its headers are written last; give a file name, or use the kdump format'
 	run vmc-pack --flat -o out/vmcore <stream
-	assert_failure 1
-	assert_output 'vmc-pack: out/vmcore: the elf format cannot be flattened: its headers are written last; give a file name, or use the kdump format'
+	assert_failure 2
+	assert_line --index 0 'vmc-pack: out/vmcore: the elf format cannot be flattened: its headers are written last; give a file name, or use the kdump format'
 	run ls -A out
 	assert_output ''
 }

@@ -325,6 +325,18 @@ exit 1'
 	assert_output 'vmc-pack: stdout: No space left on device'
 }
 
+@test "--compress or --level for the ELF format, which compresses nothing: a usage error" {
+	make_stream
+	run vmc-pack --compress zstd -o out/vmcore <stream
+	assert_failure 2
+	assert_line --index 0 "vmc-pack: --compress: pages are compressed in the kdump format only; add --format kdump"
+	run vmc-pack --format elf --level 3 -o out/vmcore <stream
+	assert_failure 2
+	assert_line --index 0 "vmc-pack: --level: pages are compressed in the kdump format only; add --format kdump"
+	run ls -A out
+	assert_output ''
+}
+
 @test "unknown --format: usage error, exit 2" {
 	make_stream
 	run vmc-pack -o out/vmcore --format qcow2 <stream

@@ -22,7 +22,8 @@ static int refuse_unstreamable(kdl_ctx *ctx, const struct kdl_format_ops *format
 	names = kdl_str_finish(ctx, &others);
 	if (!names)
 		return -1;
-	kdl_err(ctx, KDL_ERR_UNSUPPORTED,
+	/* a choice of options that go together no way: a usage error */
+	kdl_err(ctx, KDL_ERR_INVALID,
 	        "the %s format cannot be %s: its headers are written last; give a file name, or use the %s format",
 	        format->info.name, path && !strcmp(path, "-") ? "written to a pipe" : "flattened", names);
 	free(names);

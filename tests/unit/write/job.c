@@ -328,20 +328,20 @@ static void test_refused(void)
 
 	kdl_options_init(&o);
 	CHECK_EQ(run_start(&r, &o, "-"), -1);
-	check_error(KDL_ERR_UNSUPPORTED, "-: the elf format cannot be written to a pipe: its headers are written last; give a file name, or use the kdump format");
+	check_error(KDL_ERR_INVALID, "-: the elf format cannot be written to a pipe: its headers are written last; give a file name, or use the kdump format");
 	CHECK(r.job.priv == NULL);
 	run_end(&r);
 
 	o.flat = 1;
 	CHECK_EQ(run_start(&r, &o, scratch_path("flat-elf", path, sizeof(path))), -1);
 	snprintf(want, sizeof(want), "%s: the elf format cannot be flattened: its headers are written last; give a file name, or use the kdump format", path);
-	check_error(KDL_ERR_UNSUPPORTED, want);
+	check_error(KDL_ERR_INVALID, want);
 	CHECK(!exists(path));
 	CHECK_EQ(scratch_entries(), before);
 	run_end(&r);
 	/* a dry run tells what the write would */
 	CHECK_EQ(run_start(&r, &o, NULL), -1);
-	check_error(KDL_ERR_UNSUPPORTED, "the elf format cannot be flattened: its headers are written last; give a file name, or use the kdump format");
+	check_error(KDL_ERR_INVALID, "the elf format cannot be flattened: its headers are written last; give a file name, or use the kdump format");
 	run_end(&r);
 
 	/* the kdump format can be flattened */

@@ -784,7 +784,7 @@ static void test_caller_refused(void)
 	kdl_options_init(&o);
 	begin();
 	CHECK_EQ(pack_into(d, true, "-", &o, NULL), -1);
-	check_error(KDL_ERR_UNSUPPORTED, "-: the elf format cannot be written to a pipe: its headers are written last; give a file name, or use the kdump format");
+	check_error(KDL_ERR_INVALID, "-: the elf format cannot be written to a pipe: its headers are written last; give a file name, or use the kdump format");
 
 	/* segments of the caller's beside the stream's would not be in the
 	 * file, and are the caller's doing */
