@@ -152,6 +152,8 @@ int main(int argc, char **argv)
 		cmd_usage_error("stdin is a terminal; pipe a record stream from vmc-seg, vmc-note or vmc-prstatus into it");
 	if (kdl_pack_stream(dump, r, a.dry_run ? NULL : a.output, &wo, &st))
 		cmd_die(ctx, NULL);
+	if (!st.segments)
+		cmd_warn("stdin held no segment: the dump holds no memory");
 	if (a.stats || a.json || a.dry_run)
 		print_stats(ctx, dump, &st, a.json);
 	kdl_dump_free(dump);

@@ -433,7 +433,7 @@ Segment 1:       phys 0x100000 virt 0x100000 size 0x2710 (9.8 KiB)'
 	assert_success
 	# 16504 bytes before the data, the shared zero page, 3 pages
 	assert_output "$STATS_HEAD
-Estimated size:  41080 bytes (40.1 KiB)
+Size at most:    41080 bytes (40.1 KiB), every page stored uncompressed
 Actual size:     32888 bytes (32.1 KiB)
 Compression:     none
 Dump level:      1
@@ -449,7 +449,7 @@ $SEGMENTS"
 	run vmc-pack --format kdump --compress none --dump-level 0 -o out/vmcore --stats <stream
 	assert_success
 	assert_output "$STATS_HEAD
-Estimated size:  36984 bytes (36.1 KiB)
+Size at most:    36984 bytes (36.1 KiB), every page stored uncompressed
 Actual size:     36984 bytes (36.1 KiB)
 Compression:     none
 Dump level:      0
@@ -463,7 +463,7 @@ $SEGMENTS"
 	run vmc-pack --format kdump --compress none --dry-run <stream
 	assert_success
 	assert_output "$STATS_HEAD
-Estimated size:  41080 bytes (40.1 KiB)
+Size at most:    41080 bytes (40.1 KiB), every page stored uncompressed
 Compression:     none
 Dump level:      1
 Pages:           5 total

@@ -1,4 +1,5 @@
 load helpers
+bats_require_minimum_version 1.5.0
 
 # vmc-pack: the dump a record stream describes, judged by real readers
 # (libkdumpfile, drgn, eu-readelf, binutils readelf, gdb, crash,
@@ -196,6 +197,20 @@ exit (0|141) 1 1\$"
 exit 0 0 0 1"
 	run ls -A out
 	assert_output ''
+}
+
+@test "a stream of no segment, or nothing on stdin: a dump of no memory, and a warning that says so" {
+	mkdir out
+	run --separate-stderr vmc-pack -o out/empty </dev/null
+	assert_success
+	assert_equal "$stderr" "vmc-pack: warning: stdin held no segment: the dump holds no memory"
+	vmc-prstatus --cpu 0 rip=1 </dev/null >cpu
+	run --separate-stderr vmc-pack --format kdump -o out/cpu <cpu
+	assert_success
+	assert_equal "$stderr" "vmc-pack: warning: stdin held no segment: the dump holds no memory"
+	run eu-readelf -l out/empty
+	assert_output --partial "NOTE"
+	refute_output --partial "LOAD"
 }
 
 @test "empty segment: refused, no file" {

@@ -23,8 +23,11 @@ static void text(struct kdl_str *b, const kdl_dump *dump,
 	kdl_str_add(b, "Total memory:    %" PRIu64 " bytes (%s)\n", st->total_memory,
 	            kdl_human_size(st->total_memory, human, sizeof(human)));
 	kdl_str_add(b, "VMCOREINFO size: %" PRIu64 " bytes\n", st->vmcoreinfo_size);
-	kdl_str_add(b, "Estimated size:  %" PRIu64 " bytes (%s)\n", st->estimated_size,
-	            kdl_human_size(st->estimated_size, human, sizeof(human)));
+	/* a compressed file's size is known once it is written: before, its
+	 * bound */
+	kdl_str_add(b, st->codec ? "Size at most:    %" PRIu64 " bytes (%s), every page stored uncompressed\n"
+	                         : "Estimated size:  %" PRIu64 " bytes (%s)\n",
+	            st->estimated_size, kdl_human_size(st->estimated_size, human, sizeof(human)));
 	if (st->actual_size)
 		kdl_str_add(b, "Actual size:     %" PRIu64 " bytes (%s)\n", st->actual_size,
 		            kdl_human_size(st->actual_size, human, sizeof(human)));
