@@ -256,3 +256,20 @@ recipes() {
 		assert_output "$p (kdumpling) $("$p" --version | sed 's/.* //')"
 	done
 }
+
+@test "the README's set-up commands, verbatim, need no sudo where everything is installed" {
+	cd "$TESTS/.."
+	run grep -Fx '    bash .ci/deps build && make example' README.md
+	assert_success
+	run grep -Fx '    bash .ci/run' README.md
+	assert_success
+	# .ci/run has installed the test packages, which hold the build's
+	run bash .ci/deps build
+	assert_success
+	assert_output '# packages: all installed'
+	run bash .ci/deps test
+	assert_output '# packages: all installed'
+	run bash .ci/deps everything
+	assert_failure 2
+	assert_output 'usage: .ci/deps build|test'
+}
