@@ -1,9 +1,9 @@
 # kdumpling: build Linux kernel crash dumps from raw memory.
 PREFIX ?= /usr/local
-BINDIR = $(PREFIX)/bin
-LIBDIR = $(PREFIX)/lib
-INCDIR = $(PREFIX)/include
-PKGDIR = $(LIBDIR)/pkgconfig
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCDIR ?= $(PREFIX)/include
+PKGDIR ?= $(LIBDIR)/pkgconfig
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -12,6 +12,8 @@ CPPFLAGS += -D_GNU_SOURCE -Ilib
 LIBS = -ldeflate -llzo2 -lsnappy -lzstd -pthread
 # the unit tests inflate the zlib codec's pages with zlib itself
 UNIT_LIBS = $(LIBS) -lz
+# a static link needs libsnappy's C++ runtime too
+PC_LIBS = $(LIBS) -lstdc++
 
 VERSION = $(shell sed -n 's/^\#define KDL_VERSION "\(.*\)"/\1/p' lib/kdumpling.h)
 B ?= build
@@ -32,7 +34,7 @@ FUZZ_SRC = $(wildcard tests/fuzz/*.c)
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all unit test bench example install clean fuzz fuzz-build
+.PHONY: all unit test bench example install uninstall clean fuzz fuzz-build
 all: $(B)/libkdumpling.a $(B)/libkdumpling.so $(PROGS:%=$(B)/%)
 unit: $(UNIT_BIN)
 
@@ -49,7 +51,7 @@ $(B)/cmd/%.o: cmd/%.c cmd/common.h lib/kdumpling.h
 $(B)/libkdumpling.a: $(LIBOBJ)
 	rm -f $@ && $(AR) rcs $@ $^
 $(B)/libkdumpling.so: $(PICOBJ)
-	$(CC) $(CFLAGS) -shared -Wl,-soname,libkdumpling.so.0 -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libkdumpling.so.0 -o $@ $^ $(LIBS)
 
 $(B)/vmc-%: $(B)/cmd/vmc-%.o $(CMDCOMMON) $(B)/libkdumpling.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) $(LDLIBS)
@@ -95,7 +97,12 @@ install: all
 	install -m 644 lib/kdumpling.h $(DESTDIR)$(INCDIR)
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 	    -e 's|@INCDIR@|$(INCDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
-	    -e 's|@LIBS@|$(LIBS)|g' lib/kdumpling.pc.in > $(DESTDIR)$(PKGDIR)/kdumpling.pc
+	    -e 's|@LIBS@|$(PC_LIBS)|g' lib/kdumpling.pc.in > $(DESTDIR)$(PKGDIR)/kdumpling.pc
+
+uninstall:
+	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%) $(DESTDIR)$(LIBDIR)/libkdumpling.a \
+	      $(DESTDIR)$(LIBDIR)/libkdumpling.so.0 $(DESTDIR)$(LIBDIR)/libkdumpling.so \
+	      $(DESTDIR)$(INCDIR)/kdumpling.h $(DESTDIR)$(PKGDIR)/kdumpling.pc
 
 clean:
 	rm -rf build build-asan build-fuzz build-bench

@@ -1,0 +1,78 @@
+load helpers
+bats_require_minimum_version 1.5.0
+
+# make install and uninstall, for packagers and for C users of the
+# library: the files and their modes, a program built with pkg-config
+# against the shared library and against the static one.
+
+ROOT=$(cd "$TESTS/.." && pwd)
+
+install_to() { # PREFIX [MAKE VARIABLE]...
+	make -s -C "$ROOT" B="$KDL_BUILD" install PREFIX="$1" "${@:2}" >/dev/null
+}
+
+# the README's builder example, built against PREFIX: its link flags
+# from pkg-config (--static ones with -static)
+build_example() { # PREFIX [-static]
+	local pc=$1/lib/pkgconfig flags
+	sed -n '/<!-- example: builder -->/,/^```$/p' "$ROOT/README.md" | sed '1,2d;$d' >example.c
+	if [ "${2:-}" = -static ]; then
+		flags=$(PKG_CONFIG_PATH=$pc pkg-config --static --libs kdumpling | sed "s|-lkdumpling|$1/lib/libkdumpling.a|")
+	else
+		flags=$(PKG_CONFIG_PATH=$pc pkg-config --libs kdumpling)
+	fi
+	cc -o example example.c $(PKG_CONFIG_PATH=$pc pkg-config --cflags kdumpling) $flags
+}
+
+@test "make install: programs, both libraries, the header and kdumpling.pc, each with its mode; LIBDIR from the environment" {
+	install_to "$PWD/p"
+	run bash -c 'cd p && find . -type f -o -type l | sort | xargs stat -c "%n %A"'
+	assert_output "./bin/vmc-cat -rwxr-xr-x
+./bin/vmc-note -rwxr-xr-x
+./bin/vmc-pack -rwxr-xr-x
+./bin/vmc-prstatus -rwxr-xr-x
+./bin/vmc-seg -rwxr-xr-x
+./bin/vmc-unpack -rwxr-xr-x
+./include/kdumpling.h -rw-r--r--
+./lib/libkdumpling.a -rw-r--r--
+./lib/libkdumpling.so lrwxrwxrwx
+./lib/libkdumpling.so.0 -rwxr-xr-x
+./lib/pkgconfig/kdumpling.pc -rw-r--r--"
+	LIBDIR=$PWD/q/lib64 install_to "$PWD/q"
+	[ -f q/lib64/libkdumpling.so.0 ] && [ -f q/lib64/pkgconfig/kdumpling.pc ] && [ ! -e q/lib ]
+}
+
+@test "a program against the installed shared library runs with LD_LIBRARY_PATH; against the static one, with pkg-config --static, without" {
+	ldd "$KDL_BUILD/vmc-pack" | grep -q libasan && skip "an AddressSanitizer library links only into programs built with it"
+	install_to "$PWD/p"
+	build_example "$PWD/p"
+	run -127 ./example shared.dump
+	assert_output --partial "libkdumpling.so.0: cannot open shared object file"
+	LD_LIBRARY_PATH=$PWD/p/lib ./example shared.dump >shared.out
+	run grep -c "^Segment" shared.out
+	assert_output 2
+	run bash -c "PKG_CONFIG_PATH=$PWD/p/lib/pkgconfig pkg-config --static --libs kdumpling"
+	assert_output --partial "-lstdc++"
+	build_example "$PWD/p" -static
+	./example static.dump >static.out
+	cmp shared.out static.out
+}
+
+@test "LDFLAGS reach the shared library: -Wl,-z,now as dpkg-buildflags gives it" {
+	ldd "$KDL_BUILD/vmc-pack" | grep -q libasan && skip "one build's library is enough"
+	rm -f "$KDL_BUILD/libkdumpling.so"
+	make -s -C "$ROOT" B="$KDL_BUILD" LDFLAGS=-Wl,-z,now "$KDL_BUILD/libkdumpling.so"
+	run readelf -d "$KDL_BUILD/libkdumpling.so"
+	assert_output --partial "BIND_NOW"
+	rm -f "$KDL_BUILD/libkdumpling.so"
+	make -s -C "$ROOT" B="$KDL_BUILD" "$KDL_BUILD/libkdumpling.so"
+}
+
+@test "make uninstall takes away what make install put, and only that" {
+	mkdir -p p/bin p/lib
+	echo mine >p/bin/other
+	install_to "$PWD/p"
+	make -s -C "$ROOT" B="$KDL_BUILD" uninstall PREFIX="$PWD/p"
+	run bash -c 'cd p && find . -type f -o -type l'
+	assert_output ./bin/other
+}
