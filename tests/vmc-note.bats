@@ -488,3 +488,15 @@ sys.stdout.buffer.write(b"\x89VMC\r\n\x1a\n" + struct.pack("<II", 1, 0)
 	vmc-seg --phys 0x1000000 big <stream >bigstream
 	dies_quietly_of_sigpipe vmc-note --note ACME:0x10:hi <bigstream
 }
+
+@test "--vmcoreinfo /sys/kernel/vmcoreinfo, which holds where the note is, not its text: told where the text is" {
+	printf '0x0000000100b86000 1024\n' >sysfs-vmcoreinfo
+	run --separate-stderr vmc-note --vmcoreinfo sysfs-vmcoreinfo </dev/null
+	assert_failure 1
+	assert_equal "$stderr" "vmc-note: sysfs-vmcoreinfo: this is where the kernel keeps its VMCOREINFO note (address and size, as /sys/kernel/vmcoreinfo tells), not the text: the note is in /proc/kcore and /proc/vmcore, which vmc-unpack reads"
+	if [ -r /sys/kernel/vmcoreinfo ]; then
+		run --separate-stderr vmc-note --vmcoreinfo /sys/kernel/vmcoreinfo </dev/null
+		assert_failure 1
+		assert_equal "$stderr" "vmc-note: /sys/kernel/vmcoreinfo: this is where the kernel keeps its VMCOREINFO note (address and size, as /sys/kernel/vmcoreinfo tells), not the text: the note is in /proc/kcore and /proc/vmcore, which vmc-unpack reads"
+	fi
+}

@@ -130,6 +130,15 @@ int kdl_dump_set_vmcoreinfo(kdl_dump *dump, const char *text, size_t len)
 	return 0;
 }
 
+/* "0x0000000100b86000 1024": what /sys/kernel/vmcoreinfo holds. */
+static bool note_address(const char *text)
+{
+	unsigned long long addr, size;
+	char end;
+
+	return sscanf(text, "%llx %llx%c", &addr, &size, &end) == 3 && end == '\n';
+}
+
 int kdl_dump_set_vmcoreinfo_file(kdl_dump *dump, const char *path)
 {
 	size_t len;
@@ -144,7 +153,11 @@ int kdl_dump_set_vmcoreinfo_file(kdl_dump *dump, const char *path)
 	if (!text)
 		return -1;
 	ret = kdl_dump_set_vmcoreinfo(dump, text, len);
-	if (ret && kdl_ctx_status(dump->ctx) == KDL_ERR_INVALID) {
+	if (ret && note_address(text)) {
+		kdl_err(dump->ctx, KDL_ERR_CORRUPT,
+		        "%s: this is where the kernel keeps its VMCOREINFO note (address and size, as /sys/kernel/vmcoreinfo tells), not the text: the note is in /proc/kcore and /proc/vmcore, which vmc-unpack reads",
+		        path);
+	} else if (ret && kdl_ctx_status(dump->ctx) == KDL_ERR_INVALID) {
 		/* only the text can be wrong now: what a file holds is
 		 * input, not an argument */
 		kdl_err_reclass(dump->ctx, KDL_ERR_INVALID, KDL_ERR_CORRUPT);
