@@ -34,7 +34,7 @@ FUZZ_SRC = $(wildcard tests/fuzz/*.c)
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all unit test bench example install uninstall clean fuzz fuzz-build
+.PHONY: all unit test check bench example install uninstall clean fuzz fuzz-build
 all: $(B)/libkdumpling.a $(B)/libkdumpling.so $(PROGS:%=$(B)/%)
 unit: $(UNIT_BIN)
 
@@ -50,8 +50,9 @@ $(B)/cmd/%.o: cmd/%.c cmd/common.h lib/kdumpling.h
 
 $(B)/libkdumpling.a: $(LIBOBJ)
 	rm -f $@ && $(AR) rcs $@ $^
-$(B)/libkdumpling.so: $(PICOBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libkdumpling.so.0 -o $@ $^ $(LIBS)
+$(B)/libkdumpling.so: $(PICOBJ) lib/kdumpling.map
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libkdumpling.so.0 \
+	    -Wl,--version-script=lib/kdumpling.map -o $@ $(PICOBJ) $(LIBS)
 
 $(B)/vmc-%: $(B)/cmd/vmc-%.o $(CMDCOMMON) $(B)/libkdumpling.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) $(LDLIBS)
@@ -71,6 +72,9 @@ test:
 	$(MAKE) B=build-asan CFLAGS="-O1 -g $(SANITIZE)" all unit
 	$(MAKE) fuzz-build
 	tests/run build build-asan
+
+# the name other projects give it
+check: test
 
 fuzz-build:
 	$(MAKE) B=build-fuzz CC=clang CFLAGS="$(FUZZ_CFLAGS)" $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/fuzz/%)
@@ -92,7 +96,8 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(PKGDIR)
 	install -m 755 $(PROGS:%=$(B)/%) $(DESTDIR)$(BINDIR)
 	install -m 644 $(B)/libkdumpling.a $(DESTDIR)$(LIBDIR)
-	install -m 755 $(B)/libkdumpling.so $(DESTDIR)$(LIBDIR)/libkdumpling.so.0
+	install -m 755 $(B)/libkdumpling.so $(DESTDIR)$(LIBDIR)/libkdumpling.so.$(VERSION)
+	ln -sf libkdumpling.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libkdumpling.so.0
 	ln -sf libkdumpling.so.0 $(DESTDIR)$(LIBDIR)/libkdumpling.so
 	install -m 644 lib/kdumpling.h $(DESTDIR)$(INCDIR)
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
@@ -101,7 +106,8 @@ install: all
 
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%) $(DESTDIR)$(LIBDIR)/libkdumpling.a \
-	      $(DESTDIR)$(LIBDIR)/libkdumpling.so.0 $(DESTDIR)$(LIBDIR)/libkdumpling.so \
+	      $(DESTDIR)$(LIBDIR)/libkdumpling.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libkdumpling.so.0 \
+	      $(DESTDIR)$(LIBDIR)/libkdumpling.so \
 	      $(DESTDIR)$(INCDIR)/kdumpling.h $(DESTDIR)$(PKGDIR)/kdumpling.pc
 
 clean:

@@ -6,6 +6,7 @@ bats_require_minimum_version 1.5.0
 # against the shared library and against the static one.
 
 ROOT=$(cd "$TESTS/.." && pwd)
+VERSION=$(sed -n 's/^#define KDL_VERSION "\(.*\)"/\1/p' "$ROOT/lib/kdumpling.h")
 
 install_to() { # PREFIX [MAKE VARIABLE]...
 	make -s -C "$ROOT" B="$KDL_BUILD" install PREFIX="$1" "${@:2}" >/dev/null
@@ -36,7 +37,8 @@ build_example() { # PREFIX [-static]
 ./include/kdumpling.h -rw-r--r--
 ./lib/libkdumpling.a -rw-r--r--
 ./lib/libkdumpling.so lrwxrwxrwx
-./lib/libkdumpling.so.0 -rwxr-xr-x
+./lib/libkdumpling.so.0 lrwxrwxrwx
+./lib/libkdumpling.so.$VERSION -rwxr-xr-x
 ./lib/pkgconfig/kdumpling.pc -rw-r--r--"
 	LIBDIR=$PWD/q/lib64 install_to "$PWD/q"
 	[ -f q/lib64/libkdumpling.so.0 ] && [ -f q/lib64/pkgconfig/kdumpling.pc ] && [ ! -e q/lib ]
@@ -66,6 +68,15 @@ build_example() { # PREFIX [-static]
 	assert_output --partial "BIND_NOW"
 	rm -f "$KDL_BUILD/libkdumpling.so"
 	make -s -C "$ROOT" B="$KDL_BUILD" "$KDL_BUILD/libkdumpling.so"
+}
+
+@test "the shared library exports kdumpling.h's kdl_ names alone, as version KDUMPLING_0, under the SONAME libkdumpling.so.0" {
+	run bash -c "nm -D --defined-only '$KDL_BUILD/libkdumpling.so' | awk '\$2 ~ /[TDBR]/ {print \$3}' | grep -v '^kdl_' | grep -v '^KDUMPLING_0$'"
+	assert_output ''
+	run bash -c "readelf -d '$KDL_BUILD/libkdumpling.so' | grep SONAME"
+	assert_output --partial "[libkdumpling.so.0]"
+	run bash -c "readelf -W --dyn-syms '$KDL_BUILD/libkdumpling.so' | grep -c 'kdl_pack_stream@@KDUMPLING_0'"
+	assert_output 1
 }
 
 @test "make uninstall takes away what make install put, and only that" {
