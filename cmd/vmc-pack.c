@@ -12,7 +12,7 @@ static void usage(void)
 
 	printf("usage: vmc-pack -o FILE|- [--format %s] [--arch A] [--stats] [--json] [--dry-run]\n"
 	       "                [--compress C] [--level N] [--dump-level N] [--threads N] [--page-size N]\n"
-	       "                [--flat | --split N] [--mode MODE]\n"
+	       "                [--flat | --split N] [--mode MODE] [--allow-empty]\n"
 	       "\n"
 	       "Reads the record stream on stdin and writes the dump it describes to FILE,\n"
 	       "atomically: FILE appears only when the whole dump is written, readable by its\n"
@@ -26,6 +26,7 @@ static void usage(void)
 	cmd_help("--json", "print it as JSON");
 	cmd_help("--dry-run", "print the stats and write nothing");
 	cmd_help("--mode MODE", "the files' permissions, octal, whatever the umask (default: 600)");
+	cmd_help("--allow-empty", "write a dump of no segment rather than refuse it");
 	printf("kdump format:\n");
 	cmd_help("--compress C", "page compression: %s", cmd_choices(&kdl_codecs, choices, sizeof(choices)));
 	cmd_help("--level N", "the codec's level: %s", cmd_levels(&kdl_codecs, choices, sizeof(choices)));
@@ -44,7 +45,7 @@ static void usage(void)
 struct args {
 	const char *output, *mode;
 	const struct kdl_entry *format, *arch, *codec;
-	bool stats, json, dry_run, flat, has_level;
+	bool stats, json, dry_run, flat, has_level, allow_empty;
 	int32_t level, dump_level;
 	uint32_t threads, split;
 	uint64_t page_size;
@@ -84,6 +85,8 @@ static void options(kdl_ctx *ctx, const struct args *a, struct kdl_options *wo)
 	if (kdl_options_set_split(ctx, wo, a->split))
 		cmd_die(ctx, "--split");
 	wo->flat = a->flat;
+	/* most likely a program upstream read nothing */
+	wo->refuse_empty = !a->allow_empty;
 	if (a->mode && kdl_options_set_mode(ctx, wo, parse_mode(a->mode)))
 		cmd_die(ctx, "--mode");
 	if (epoch && *epoch) {
@@ -124,6 +127,7 @@ int main(int argc, char **argv)
 		{.name = "flat", .arg = CMD_FLAG, .value = &a.flat},
 		{.name = "split", .arg = CMD_U32, .value = &a.split},
 		{.name = "mode", .arg = CMD_STRING, .value = &a.mode},
+		{.name = "allow-empty", .arg = CMD_FLAG, .value = &a.allow_empty},
 		{0},
 	};
 	int first = cmd_parse(ctx, argc, argv, opts, usage);
@@ -152,8 +156,6 @@ int main(int argc, char **argv)
 		cmd_usage_error("stdin is a terminal; pipe a record stream from vmc-seg, vmc-note or vmc-prstatus into it");
 	if (kdl_pack_stream(dump, r, a.dry_run ? NULL : a.output, &wo, &st))
 		cmd_die(ctx, NULL);
-	if (!st.segments)
-		cmd_warn("stdin held no segment: the dump holds no memory");
 	if (a.stats || a.json || a.dry_run)
 		print_stats(ctx, dump, &st, a.json);
 	kdl_dump_free(dump);

@@ -248,6 +248,9 @@ struct kdl_options {
 	/* the permissions of the files written, whatever the umask; 0:
 	 * 0600, for a dump holds every secret the machine had in memory */
 	unsigned mode;
+	/* a dump of no segment is refused: most likely a program upstream
+	 * read nothing (vmc-pack refuses it unless --allow-empty) */
+	int refuse_empty;
 };
 
 void kdl_options_init(struct kdl_options *opts);

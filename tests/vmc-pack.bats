@@ -199,15 +199,21 @@ exit 0 0 0 1"
 	assert_output ''
 }
 
-@test "a stream of no segment, or nothing on stdin: a dump of no memory, and a warning that says so" {
+@test "a stream of no segment, or nothing on stdin: refused, unless --allow-empty" {
 	mkdir out
-	run --separate-stderr vmc-pack -o out/empty </dev/null
-	assert_success
-	assert_equal "$stderr" "vmc-pack: warning: stdin held no segment: the dump holds no memory"
 	vmc-prstatus --cpu 0 rip=1 </dev/null >cpu
-	run --separate-stderr vmc-pack --format kdump -o out/cpu <cpu
+	for input in /dev/null cpu; do
+		for format in elf kdump; do
+			run vmc-pack --format $format -o out/empty <$input
+			assert_failure 1
+			assert_output "vmc-pack: the dump would hold no memory: no segment came (an empty dump is written only when asked for: --allow-empty)"
+		done
+	done
+	run ls -A out
+	assert_output ''
+	run --separate-stderr vmc-pack --allow-empty -o out/empty </dev/null
 	assert_success
-	assert_equal "$stderr" "vmc-pack: warning: stdin held no segment: the dump holds no memory"
+	assert_equal "$stderr" ""
 	run eu-readelf -l out/empty
 	assert_output --partial "NOTE"
 	refute_output --partial "LOAD"

@@ -25,6 +25,7 @@ struct kdl_plan {
 	uint64_t timestamp; /* when the vmcoreinfo has no CRASHTIME */
 	const char *scratch_dir;
 	unsigned mode;      /* of the files written */
+	bool refuse_empty;  /* a dump of no segment */
 };
 
 /* One write of a dump, as its format sees it. */

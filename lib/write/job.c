@@ -200,6 +200,9 @@ int kdl_job_finish(struct kdl_job *job, struct kdl_stats *st)
 		return -1;
 	if (!job->out)
 		return fill_stats(job, st);
+	if (!job->dump->nsegs && job->plan->refuse_empty)
+		return kdl_err(job->ctx, KDL_ERR_INVALID,
+		               "the dump would hold no memory: no segment came (an empty dump is written only when asked for: --allow-empty)");
 	if (job->segments != job->dump->nsegs)
 		return kdl_err(job->ctx, KDL_ERR_INVALID,
 		               "the dump has %zu segments and %zu were written: segments added beside a stream are not",

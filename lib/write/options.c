@@ -131,5 +131,6 @@ int kdl_plan_make(kdl_ctx *ctx, const struct kdl_options *opts,
 	plan->timestamp = checked.has_timestamp ? checked.timestamp : (uint64_t)time(NULL);
 	plan->scratch_dir = checked.scratch_dir;
 	plan->mode = checked.mode ? checked.mode : 0600;
+	plan->refuse_empty = checked.refuse_empty != 0;
 	return 0;
 }

@@ -668,7 +668,8 @@ static void test_freeze_checks_registers(void)
 	kdl_dump *d = kdl_dump_new(ctx, NULL);
 	struct kdl_prstatus s = {.cpu = 4};
 	struct kdl_reg reg = {"x0", 1};
-	struct kdl_reg twice[] = {{"rip", 1}, {"RIP", 2}};
+	struct kdl_reg twice[] = {{"eflags", 1}, {"RFLAGS", 2}};
+	struct kdl_reg same[] = {{"rip", 1}, {"RIP", 2}};
 
 	if (!CHECK(d))
 		return;
@@ -704,8 +705,15 @@ static void test_freeze_checks_registers(void)
 	s.cpu = 0;
 	CHECK_EQ(kdl_dump_add_cpu(d, &s, twice, 2), 0);
 	CHECK_EQ(kdl_dump_freeze(d), -1);
-	CHECK_STR(kdl_ctx_error(ctx), "CPU 0: register RIP is given twice (also as rip)");
+	CHECK_STR(kdl_ctx_error(ctx), "CPU 0: register RFLAGS is given twice (also as eflags)");
 	CHECK_EQ(kdl_ctx_status(ctx), KDL_ERR_INVALID);
+	kdl_dump_free(d);
+	/* one name twice is wrong whatever the architecture: at once */
+	d = kdl_dump_new(ctx, NULL);
+	if (!CHECK(d))
+		return;
+	CHECK_EQ(kdl_dump_add_cpu(d, &s, same, 2), -1);
+	CHECK_STR(kdl_ctx_error(ctx), "CPU 0: register RIP is given twice (also as rip)");
 	kdl_dump_free(d);
 }
 

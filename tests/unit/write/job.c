@@ -156,6 +156,37 @@ out:
 	run_end(&r);
 }
 
+/* A dump of no segment, written when nothing says otherwise, refused
+ * when refuse_empty does; laid out either way. */
+static void test_no_segment(void)
+{
+	struct kdl_options o;
+	struct run r;
+	char path[4096];
+	int before = scratch_entries();
+
+	kdl_options_init(&o);
+	scratch_path("no-segment", path, sizeof(path));
+	if (CHECK_EQ(run_start(&r, &o, path), 0))
+		CHECK_EQ(kdl_job_finish(&r.job, NULL), 0);
+	run_end(&r);
+	CHECK(exists(path));
+	unlink(path);
+	o.refuse_empty = 1;
+	if (CHECK_EQ(run_start(&r, &o, path), 0)) {
+		CHECK_EQ(kdl_job_finish(&r.job, NULL), -1);
+		check_error(KDL_ERR_INVALID, "the dump would hold no memory: no segment came (an empty dump is written only when asked for: --allow-empty)");
+		kdl_job_abort(&r.job);
+		r.started = false;
+	}
+	run_end(&r);
+	CHECK(!exists(path));
+	CHECK_EQ(scratch_entries(), before);
+	if (CHECK_EQ(run_start(&r, &o, NULL), 0))
+		CHECK_EQ(kdl_job_finish(&r.job, NULL), 0);
+	run_end(&r);
+}
+
 static void test_address_space(void)
 {
 	static const uint8_t bytes[0x2000];
@@ -599,6 +630,7 @@ int main(void)
 	test_counting();
 	test_unknown_length();
 	test_empty();
+	test_no_segment();
 	test_address_space();
 	test_laid_out();
 	test_refused();
