@@ -1,5 +1,7 @@
 #!/usr/bin/env bats
-# vmc-note: VMCOREINFO, custom notes, metadata and annotations.
+# vmc-note: VMCOREINFO, custom notes, metadata and annotations.  Most
+# dumps here hold notes and no memory, which vmc-pack writes only with
+# --allow-empty.
 
 load helpers
 bats_require_minimum_version 1.5.0
@@ -133,14 +135,14 @@ Try 'vmc-note --help' for more information."
 	run bash -c 'vmc-note --annotation c=d <cut >out'
 	assert_failure 1
 	assert_output "vmc-note: stdin: truncated stream: it ends inside a record header (did a program before this one fail?)"
-	run bash -c 'vmc-note --annotation c=d <cut | vmc-pack -o dump'
+	run bash -c 'vmc-note --annotation c=d <cut | vmc-pack --allow-empty -o dump'
 	assert_failure 1
 	assert_output --partial "vmc-pack: stdin: truncated stream"
 	[ ! -e dump ]
 }
 
 @test "an empty stdin is an empty stream" {
-	vmc-note --annotation a=b </dev/null | vmc-pack -o dump
+	vmc-note --annotation a=b </dev/null | vmc-pack --allow-empty -o dump
 	run notes dump
 	assert_success
 	assert_output "KDUMPLING 10 1262767106 4 $(printf 'a=b\n' | hex)"
@@ -151,7 +153,7 @@ Try 'vmc-note --help' for more information."
 	run --separate-stderr vmc-note --vmcoreinfo vi </dev/null
 	assert_success
 	assert_equal "$stderr" ""
-	vmc-note --vmcoreinfo vi </dev/null | vmc-pack -o dump
+	vmc-note --vmcoreinfo vi </dev/null | vmc-pack --allow-empty -o dump
 	run notes dump
 	# namesz 11: "VMCOREINFO" and its NUL, as drgn requires
 	assert_output "VMCOREINFO 11 0 70 $( (cat vi; echo) | hex)"
@@ -160,7 +162,7 @@ Try 'vmc-note --help' for more information."
 @test "vmcoreinfo with its final newline is taken byte for byte" {
 	vmcoreinfo_ok >vi
 	printf 'CRASHTIME=1700000000\nNUMBER(phys_base)=0\n' >>vi
-	vmc-note --vmcoreinfo vi </dev/null | vmc-pack -o dump
+	vmc-note --vmcoreinfo vi </dev/null | vmc-pack --allow-empty -o dump
 	run notes dump
 	assert_output "VMCOREINFO 11 0 $(wc -c <vi) $(hex vi)"
 }
@@ -169,7 +171,7 @@ Try 'vmc-note --help' for more information."
 	printf 'OSRELEASE=6.1.0\nPAGESIZE=4096\nSYMBOL(swapper_pg_dir)=ffffffff8260a000' >vi
 	# libkdumpfile opens no dump without memory
 	head -c 4096 /dev/zero >mem
-	vmc-note --vmcoreinfo vi </dev/null | vmc-seg --phys 0 mem | vmc-pack -o dump
+	vmc-note --vmcoreinfo vi </dev/null | vmc-seg --phys 0 mem | vmc-pack --allow-empty -o dump
 	run "$SYSPY" -c 'import kdumpfile as K, sys
 k = K.kdumpfile("dump")
 sys.stdout.write(bytes(k.attr["linux.vmcoreinfo.raw"]).hex())'
@@ -214,14 +216,14 @@ sys.stdout.write(bytes(k.attr["linux.vmcoreinfo.raw"]).hex())'
 }
 
 @test "a failing vmc-note leaves a stream that nothing downstream packs" {
-	run bash -c 'vmc-note --vmcoreinfo nope </dev/null | vmc-pack -o dump'
+	run bash -c 'vmc-note --vmcoreinfo nope </dev/null | vmc-pack --allow-empty -o dump'
 	assert_failure 1
 	assert_line --index 1 "vmc-pack: stdin: truncated stream: it ends without its end record (did a program before this one fail?)"
 	[ ! -e dump ]
 }
 
 @test "--note puts its text in the dump byte for byte" {
-	vmc-note --note 'ACME:0x10:text: with colons' </dev/null | vmc-pack -o dump
+	vmc-note --note 'ACME:0x10:text: with colons' </dev/null | vmc-pack --allow-empty -o dump
 	run notes dump
 	assert_output "ACME 5 16 17 $(printf 'text: with colons' | hex)"
 }
@@ -229,14 +231,14 @@ sys.stdout.write(bytes(k.attr["linux.vmcoreinfo.raw"]).hex())'
 @test "--note-file bytes land exactly, of any length" {
 	printf '\000\001\377ab\000cd\n\000\000\000z' >blob
 	: >empty
-	vmc-note --note-file LINUX:0x201:blob --note-file EMPTY:3:empty </dev/null | vmc-pack -o dump
+	vmc-note --note-file LINUX:0x201:blob --note-file EMPTY:3:empty </dev/null | vmc-pack --allow-empty -o dump
 	run notes dump
 	assert_line --index 0 "EMPTY 6 3 0 "
 	assert_line --index 1 "LINUX 6 513 13 $(hex blob)"
 }
 
 @test "eu-readelf shows custom notes with their owner and size" {
-	vmc-note --note 'ACME:256:hello' </dev/null | vmc-pack -o dump
+	vmc-note --note 'ACME:256:hello' </dev/null | vmc-pack --allow-empty -o dump
 	run eu-readelf -n dump
 	assert_output --regexp 'ACME +5 '
 }
@@ -244,7 +246,7 @@ sys.stdout.write(bytes(k.attr["linux.vmcoreinfo.raw"]).hex())'
 @test "metadata and annotations become one sorted note per vendor and kind" {
 	vmc-note --metadata zone=3 --metadata arch=x86 --annotation why=oops </dev/null |
 		vmc-note --metadata host=box --annotation a=1 --vendor ACME |
-		vmc-note --metadata build=42 | vmc-pack -o dump
+		vmc-note --metadata build=42 | vmc-pack --allow-empty -o dump
 	run notes dump
 	assert_line --index 0 "ACME 5 1262767105 9 $(printf 'host=box\n' | hex)"
 	assert_line --index 1 "ACME 5 1262767106 4 $(printf 'a=1\n' | hex)"
@@ -255,7 +257,7 @@ sys.stdout.write(bytes(k.attr["linux.vmcoreinfo.raw"]).hex())'
 
 @test "values keep '=' and spaces; the same key twice with one value is one line" {
 	vmc-note --metadata 'cmd=a=b c' --metadata 'cmd=a=b c' </dev/null |
-		vmc-note --metadata 'cmd=a=b c' | vmc-pack -o dump
+		vmc-note --metadata 'cmd=a=b c' | vmc-pack --allow-empty -o dump
 	run notes dump
 	assert_output "KDUMPLING 10 1262767105 10 $(printf 'cmd=a=b c\n' | hex)"
 }
@@ -267,7 +269,7 @@ sys.stdout.write(bytes(k.attr["linux.vmcoreinfo.raw"]).hex())'
 }
 
 @test "a key given two values in two vmc-notes fails at vmc-pack" {
-	run bash -c 'vmc-note --metadata a=1 </dev/null | vmc-note --metadata a=2 | vmc-pack -o dump'
+	run bash -c 'vmc-note --metadata a=1 </dev/null | vmc-note --metadata a=2 | vmc-pack --allow-empty -o dump'
 	assert_failure 1
 	assert_output "vmc-pack: a is given twice, as '2' and as '1'"
 	[ ! -e dump ]
@@ -275,7 +277,7 @@ sys.stdout.write(bytes(k.attr["linux.vmcoreinfo.raw"]).hex())'
 
 @test "the same key as metadata and as annotation, or for two vendors, is no conflict" {
 	vmc-note --metadata a=1 --annotation a=2 </dev/null |
-		vmc-note --vendor ACME --metadata a=3 | vmc-pack -o dump
+		vmc-note --vendor ACME --metadata a=3 | vmc-pack --allow-empty -o dump
 	run notes dump
 	assert_line --index 0 "ACME 5 1262767105 4 $(printf 'a=3\n' | hex)"
 	assert_line --index 1 "KDUMPLING 10 1262767105 4 $(printf 'a=1\n' | hex)"
@@ -284,7 +286,7 @@ sys.stdout.write(bytes(k.attr["linux.vmcoreinfo.raw"]).hex())'
 
 @test "a second vmcoreinfo in the pipeline fails at vmc-pack" {
 	vmcoreinfo_ok >vi
-	run bash -c 'vmc-note --vmcoreinfo vi </dev/null | vmc-note --vmcoreinfo vi | vmc-pack -o dump'
+	run bash -c 'vmc-note --vmcoreinfo vi </dev/null | vmc-note --vmcoreinfo vi | vmc-pack --allow-empty -o dump'
 	assert_failure 1
 	assert_output "vmc-pack: VMCOREINFO is given twice"
 	[ ! -e dump ]
@@ -293,9 +295,9 @@ sys.stdout.write(bytes(k.attr["linux.vmcoreinfo.raw"]).hex())'
 @test "the dump does not depend on the order of vmc-note programs" {
 	vmcoreinfo_ok >vi
 	vmc-note --note B:1:x --metadata k=1 </dev/null | vmc-note --note A:1:y --vmcoreinfo vi |
-		vmc-pack -o one
+		vmc-pack --allow-empty -o one
 	vmc-note --vmcoreinfo vi --note A:1:y </dev/null | vmc-note --metadata k=1 --note B:1:x |
-		vmc-pack -o two
+		vmc-pack --allow-empty -o two
 	cmp one two
 	run notes one
 	assert_line --index 0 --regexp '^VMCOREINFO 11 0 '
@@ -310,7 +312,7 @@ sys.stdout.write(bytes(k.attr["linux.vmcoreinfo.raw"]).hex())'
 	# vmc-note's own record comes first: type 6 (META) at offset 16
 	run "$SYSPY" -c 'import struct; d = open("stream", "rb").read(); print(struct.unpack_from("<I", d, 16)[0])'
 	assert_output "6"
-	vmc-pack -o dump <stream
+	vmc-pack --allow-empty -o dump <stream
 	run eu-readelf -l dump
 	assert_output --regexp 'LOAD +0x002000 0x0000000000001000 0x0000000000001000 0x001000 0x001000 RWE 0x0'
 }
@@ -350,7 +352,7 @@ vmcoreinfo_new() {
 	vmcoreinfo_new >new
 	head -c 4096 /dev/zero >mem
 	vmc-note --vmcoreinfo old --annotation a=b </dev/null | vmc-seg --phys 0 mem |
-		vmc-note --vmcoreinfo new --replace | vmc-pack -o dump
+		vmc-note --vmcoreinfo new --replace | vmc-pack --allow-empty -o dump
 	run notes dump
 	assert_line --index 0 "VMCOREINFO 11 0 $(wc -c <new) $(hex new)"
 	assert_line --index 1 "KDUMPLING 10 1262767106 4 $(printf 'a=b\n' | hex)"
@@ -363,16 +365,16 @@ sys.stdout.write(bytes(K.kdumpfile("dump").attr["linux.vmcoreinfo.raw"]).decode(
 	assert_success
 	assert_output "$(cat new)"
 	# the same bytes as a pipeline that never had the old one
-	vmc-note --vmcoreinfo new --annotation a=b </dev/null | vmc-seg --phys 0 mem | vmc-pack -o direct
+	vmc-note --vmcoreinfo new --annotation a=b </dev/null | vmc-seg --phys 0 mem | vmc-pack --allow-empty -o direct
 	cmp dump direct
 }
 
 @test "--replace where the stream has no VMCOREINFO sets it" {
 	vmcoreinfo_new >new
-	vmc-note --annotation a=b </dev/null | vmc-note --vmcoreinfo new --replace | vmc-pack -o dump
+	vmc-note --annotation a=b </dev/null | vmc-note --vmcoreinfo new --replace | vmc-pack --allow-empty -o dump
 	run notes dump
 	assert_line --index 0 "VMCOREINFO 11 0 $(wc -c <new) $(hex new)"
-	run bash -c 'vmc-note --vmcoreinfo new --replace </dev/null | vmc-pack -o alone'
+	run bash -c 'vmc-note --vmcoreinfo new --replace </dev/null | vmc-pack --allow-empty -o alone'
 	assert_success
 }
 
@@ -390,15 +392,15 @@ vmcoreinfo 95 bytes, 4 lines
   SYMBOL(swapper_pg_dir)=ffffffff8260a000
   CRASHTIME=1700000000
 end: records 1, segments 0, memory 0x0 (0 B), cpus 0"
-	vmc-pack -o dump <stream
+	vmc-pack --allow-empty -o dump <stream
 }
 
 @test "--drop NAME drops that name's notes of every type, NAME:TYPE only that type" {
 	vmc-note --note ACME:1:a --note ACME:0x20:b --note ACME:0x21:c --note ZETA:1:z </dev/null >stream
-	vmc-note --drop ACME <stream | vmc-pack -o all
+	vmc-note --drop ACME <stream | vmc-pack --allow-empty -o all
 	run notes all
 	assert_output "ZETA 5 1 1 7a"
-	vmc-note --drop ACME:0x20 --drop ZETA:2 <stream | vmc-pack -o one
+	vmc-note --drop ACME:0x20 --drop ZETA:2 <stream | vmc-pack --allow-empty -o one
 	run notes one
 	assert_line --index 0 "ACME 5 1 1 61"
 	assert_line --index 1 "ACME 5 33 1 63"
@@ -407,7 +409,7 @@ end: records 1, segments 0, memory 0x0 (0 B), cpus 0"
 }
 
 @test "--drop drops upstream notes only: notes of the same name given with it stay" {
-	vmc-note --note ACME:0x20:old </dev/null | vmc-note --drop ACME --note ACME:0x20:new | vmc-pack -o dump
+	vmc-note --note ACME:0x20:old </dev/null | vmc-note --drop ACME --note ACME:0x20:new | vmc-pack --allow-empty -o dump
 	run notes dump
 	assert_output "ACME 5 32 3 $(printf 'new' | hex)"
 }
@@ -415,12 +417,12 @@ end: records 1, segments 0, memory 0x0 (0 B), cpus 0"
 @test "--drop VENDOR drops that vendor's metadata and annotations; by type, one kind" {
 	vmc-note --metadata k=1 --annotation a=2 </dev/null |
 		vmc-note --vendor ACME --metadata k=3 --annotation a=4 >stream
-	vmc-note --drop ACME <stream | vmc-pack -o vendor
+	vmc-note --drop ACME <stream | vmc-pack --allow-empty -o vendor
 	run notes vendor
 	assert_line --index 0 "KDUMPLING 10 1262767105 4 $(printf 'k=1\n' | hex)"
 	assert_line --index 1 "KDUMPLING 10 1262767106 4 $(printf 'a=2\n' | hex)"
 	assert_equal "${#lines[@]}" 2
-	vmc-note --drop KDUMPLING:0x4b444c02 <stream | vmc-pack -o kind
+	vmc-note --drop KDUMPLING:0x4b444c02 <stream | vmc-pack --allow-empty -o kind
 	run notes kind
 	assert_line --index 0 "ACME 5 1262767105 4 $(printf 'k=3\n' | hex)"
 	assert_line --index 1 "ACME 5 1262767106 4 $(printf 'a=4\n' | hex)"
@@ -432,20 +434,20 @@ end: records 1, segments 0, memory 0x0 (0 B), cpus 0"
 	vmcoreinfo_ok >vi
 	head -c 8192 /dev/urandom >mem
 	vmc-note --vmcoreinfo vi --note ACME:0x20:x </dev/null | vmc-seg --phys 0x1000 mem |
-		vmc-prstatus --cpu 0 rip=0x10 | vmc-note --drop VMCOREINFO --drop ACME | vmc-pack -o dump
+		vmc-prstatus --cpu 0 rip=0x10 | vmc-note --drop VMCOREINFO --drop ACME | vmc-pack --allow-empty -o dump
 	run eu-readelf -n dump
 	assert_success
 	refute_output --partial VMCOREINFO
 	refute_output --partial ACME
 	assert_output --regexp 'rip: +0x0*10'
-	vmc-seg --phys 0x1000 mem </dev/null | vmc-prstatus --cpu 0 rip=0x10 | vmc-pack -o direct
+	vmc-seg --phys 0x1000 mem </dev/null | vmc-prstatus --cpu 0 rip=0x10 | vmc-pack --allow-empty -o direct
 	cmp dump direct
 }
 
 @test "without --replace a second VMCOREINFO still fails at vmc-pack" {
 	vmcoreinfo_ok >vi
 	vmcoreinfo_new >new
-	run bash -c 'vmc-note --vmcoreinfo vi </dev/null | vmc-note --vmcoreinfo new --drop ACME | vmc-pack -o dump'
+	run bash -c 'vmc-note --vmcoreinfo vi </dev/null | vmc-note --vmcoreinfo new --drop ACME | vmc-pack --allow-empty -o dump'
 	assert_failure 1
 	assert_output "vmc-pack: VMCOREINFO is given twice"
 	[ ! -e dump ]
@@ -466,7 +468,7 @@ sys.stdout.buffer.write(b"\x89VMC\r\n\x1a\n" + struct.pack("<II", 1, 0)
 @test "upstream dead, the stream cut short anywhere: exit 1, told; nothing packed downstream" {
 	make_stream
 	for n in 10 100 2000 $(($(stat -c %s stream) - 1)); do
-		run bash -c "head -c $n stream | vmc-note --note ACME:0x10:hi | vmc-pack -o out/vmcore"
+		run bash -c "head -c $n stream | vmc-note --note ACME:0x10:hi | vmc-pack --allow-empty -o out/vmcore"
 		assert_failure 1
 		assert_line --index 0 --partial "vmc-note: stdin: truncated stream"
 		assert_line --index 1 --partial "vmc-pack: stdin: truncated stream"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# vmc-prstatus: one CPU's NT_PRSTATUS note.
+# vmc-prstatus: one CPU's NT_PRSTATUS note.  Most dumps here hold notes
+# and no memory, which vmc-pack writes only with --allow-empty.
 
 load helpers
 bats_require_minimum_version 1.5.0
@@ -195,14 +196,14 @@ on_tty() {
 	run bash -c 'vmc-prstatus --cpu 1 <cut >out'
 	assert_failure 1
 	assert_output "vmc-prstatus: stdin: truncated stream: it ends inside a record (did a program before this one fail?)"
-	run bash -c 'vmc-prstatus --cpu 1 <cut | vmc-pack -o dump'
+	run bash -c 'vmc-prstatus --cpu 1 <cut | vmc-pack --allow-empty -o dump'
 	assert_failure 1
 	assert_output --partial "vmc-pack: stdin: truncated stream"
 	[ ! -e dump ]
 }
 
 @test "a failing vmc-prstatus leaves a stream that nothing downstream packs" {
-	run bash -c 'vmc-prstatus --cpu 0 foo=1 </dev/null | vmc-pack -o dump'
+	run bash -c 'vmc-prstatus --cpu 0 foo=1 </dev/null | vmc-pack --allow-empty -o dump'
 	assert_failure 1
 	assert_line --index 0 --partial "vmc-prstatus: unknown register 'foo'"
 	assert_line --index 2 "vmc-pack: stdin: truncated stream: it ends without its end record (did a program before this one fail?)"
@@ -217,7 +218,7 @@ on_tty() {
 }
 
 @test "an empty stdin is an empty stream: a CPU with no registers" {
-	vmc-prstatus --cpu 0 </dev/null | vmc-pack -o dump
+	vmc-prstatus --cpu 0 </dev/null | vmc-pack --allow-empty -o dump
 	run prstatus dump 0
 	assert_output "62 336 0 0 0 0 0 0 0 0 0.000000 0.000000 0.000000 0.000000 clear"
 	for i in 0 16 26; do
@@ -230,7 +231,7 @@ on_tty() {
 	vmc-prstatus --cpu 0 --signo 11 --sigcode -6 --errno 14 --cursig 9 \
 		--pid 4242 --ppid -1 --pgrp 2147483647 --sid -2147483648 \
 		--utime 1.5 --stime 2.000001 --cutime 0x10 --cstime 7.123456 </dev/null |
-		vmc-pack -o dump
+		vmc-pack --allow-empty -o dump
 	run prstatus dump 0
 	assert_output "62 336 11 -6 14 9 4242 -1 2147483647 -2147483648 1.500000 2.000001 16.000000 7.123456 clear"
 }
@@ -239,7 +240,7 @@ on_tty() {
 	vmc-prstatus --cpu 0 --pid 77 --ppid 1 --signo 11 --cursig 11 --utime 3.25 \
 		rip=0xffffffff81000010 rsp=0xffffc90000123f00 rax=0x1234 \
 		eflags=0x246 fs_base=0x7f0000001000 gs.base=0xffff888000000000 \
-		cs=0x10 gs=0x2b </dev/null | vmc-pack -o dump
+		cs=0x10 gs=0x2b </dev/null | vmc-pack --allow-empty -o dump
 	run eu-readelf -n dump
 	assert_success
 	assert_output --regexp 'CORE +336 +PRSTATUS'
@@ -258,7 +259,7 @@ on_tty() {
 
 @test "x86_64 registers sit in pr_reg in the kernel's order" {
 	vmc-prstatus --cpu 0 r15=0xf15 rbp=0xb0 orig_rax=0x0a1 rip=0x1a rsp=0x5a gs=0x26 \
-		</dev/null | vmc-pack -o dump
+		</dev/null | vmc-pack --allow-empty -o dump
 	for pair in 0:f15 4:b0 15:a1 16:1a 19:5a 26:26 1:0 25:0; do
 		run prreg dump 0 "${pair%%:*}"
 		assert_output "${pair#*:}"
@@ -267,18 +268,18 @@ on_tty() {
 
 @test "register names are case-insensitive and take their aliases" {
 	vmc-prstatus --cpu 0 RIP=0x1 Rflags=0x202 FS.BASE=0x3 GS_Base=0x4 </dev/null |
-		vmc-pack -o dump
+		vmc-pack --allow-empty -o dump
 	for pair in 16:1 18:202 21:3 22:4; do
 		run prreg dump 0 "${pair%%:*}"
 		assert_output "${pair#*:}"
 	done
-	vmc-prstatus --cpu 0 eflags=0x202 </dev/null | vmc-pack -o eflags
+	vmc-prstatus --cpu 0 eflags=0x202 </dev/null | vmc-pack --allow-empty -o eflags
 	run prreg eflags 0 18
 	assert_output "202"
 }
 
 @test "a register given under two of its names fails at vmc-pack" {
-	run bash -c 'vmc-prstatus --cpu 0 rflags=2 eflags=3 </dev/null | vmc-pack -o dump'
+	run bash -c 'vmc-prstatus --cpu 0 rflags=2 eflags=3 </dev/null | vmc-pack --allow-empty -o dump'
 	assert_failure 1
 	assert_output "vmc-pack: CPU 0: register eflags is given twice (also as rflags)"
 	[ ! -e dump ]
@@ -286,7 +287,7 @@ on_tty() {
 
 @test "aarch64 registers, aliases and all, land in a 392-byte note" {
 	vmc-prstatus --cpu 0 --arch aarch64 --pid 5 x0=0xa0 X1=0xa1 fp=0xf9 lr=0x130 \
-		sp=0x5b pc=0xffff800008010000 pstate=0x3c5 </dev/null | vmc-pack -o dump
+		sp=0x5b pc=0xffff800008010000 pstate=0x3c5 </dev/null | vmc-pack --allow-empty -o dump
 	run prstatus dump 0
 	assert_output "183 392 0 0 0 0 5 0 0 0 0.000000 0.000000 0.000000 0.000000 clear"
 	for pair in 0:a0 1:a1 29:f9 30:130 31:5b 32:ffff800008010000 33:3c5 2:0; do
@@ -300,22 +301,22 @@ on_tty() {
 
 @test "arm64 names the same architecture as aarch64" {
 	vmc-prstatus --cpu 0 --arch arm64 x0=1 </dev/null |
-		vmc-prstatus --cpu 1 --arch aarch64 x0=2 | vmc-pack -o dump
+		vmc-prstatus --cpu 1 --arch aarch64 x0=2 | vmc-pack --allow-empty -o dump
 	run prstatus dump 1
 	assert_output "183 392 0 0 0 0 0 0 0 0 0.000000 0.000000 0.000000 0.000000 clear"
 }
 
 @test "aarch64 registers without --arch fail at vmc-pack, which defaults to x86_64" {
-	run bash -c 'vmc-prstatus --cpu 0 x0=1 </dev/null | vmc-pack -o dump'
+	run bash -c 'vmc-prstatus --cpu 0 x0=1 </dev/null | vmc-pack --allow-empty -o dump'
 	assert_failure 1
 	assert_output "vmc-pack: CPU 0: unknown register 'x0' for x86_64; valid registers: $X86_64_REGS"
-	vmc-prstatus --cpu 0 x0=1 </dev/null | vmc-pack --arch aarch64 -o dump
+	vmc-prstatus --cpu 0 x0=1 </dev/null | vmc-pack --allow-empty --arch aarch64 -o dump
 	run prreg dump 0 0
 	assert_output "1"
 }
 
 @test "two architectures in one pipeline conflict" {
-	run bash -c 'vmc-prstatus --cpu 0 --arch aarch64 </dev/null | vmc-prstatus --cpu 1 --arch x86_64 | vmc-pack -o dump'
+	run bash -c 'vmc-prstatus --cpu 0 --arch aarch64 </dev/null | vmc-prstatus --cpu 1 --arch x86_64 | vmc-pack --allow-empty -o dump'
 	assert_failure 1
 	assert_output "vmc-pack: architecture conflict: both x86_64 and aarch64 are named"
 	[ ! -e dump ]
@@ -323,9 +324,9 @@ on_tty() {
 
 @test "notes come in CPU order whatever order vmc-prstatus ran in" {
 	vmc-prstatus --cpu 2 --pid 20 rip=0x2 </dev/null | vmc-prstatus --cpu 0 --pid 10 rip=0x0 |
-		vmc-prstatus --cpu 1 --pid 15 rip=0x1 | vmc-pack -o one
+		vmc-prstatus --cpu 1 --pid 15 rip=0x1 | vmc-pack --allow-empty -o one
 	vmc-prstatus --cpu 0 --pid 10 rip=0x0 </dev/null | vmc-prstatus --cpu 1 --pid 15 rip=0x1 |
-		vmc-prstatus --cpu 2 --pid 20 rip=0x2 | vmc-pack -o two
+		vmc-prstatus --cpu 2 --pid 20 rip=0x2 | vmc-pack --allow-empty -o two
 	cmp one two
 	for i in 0 1 2; do
 		run prreg one $i 16
@@ -336,7 +337,7 @@ on_tty() {
 }
 
 @test "two CPUs with the same number fail at vmc-pack" {
-	run bash -c 'vmc-prstatus --cpu 3 rip=1 </dev/null | vmc-prstatus --cpu 3 rip=2 | vmc-pack -o dump'
+	run bash -c 'vmc-prstatus --cpu 3 rip=1 </dev/null | vmc-prstatus --cpu 3 rip=2 | vmc-pack --allow-empty -o dump'
 	assert_failure 1
 	assert_output "vmc-pack: CPU 3 is given twice"
 	[ ! -e dump ]
@@ -345,7 +346,7 @@ on_tty() {
 @test "libkdumpfile reads the CPUs and their registers" {
 	head -c 4096 /dev/zero >mem
 	vmc-prstatus --cpu 0 --pid 1 rip=0xffffffff81000010 rflags=0x246 </dev/null |
-		vmc-prstatus --cpu 1 --pid 2 rip=0x20 | vmc-seg --phys 0 mem | vmc-pack -o dump
+		vmc-prstatus --cpu 1 --pid 2 rip=0x20 | vmc-seg --phys 0 mem | vmc-pack --allow-empty -o dump
 	run "$SYSPY" -c 'import kdumpfile as K
 a = K.kdumpfile("dump").attr
 print(a["cpu.number"], hex(a["cpu"]["0"]["reg"]["rip"]), hex(a["cpu"]["0"]["reg"]["rflags"]),
@@ -360,7 +361,7 @@ print(a["cpu.number"], hex(a["cpu"]["0"]["reg"]["rip"]), hex(a["cpu"]["0"]["reg"
 	head -c 4096 /dev/zero >mem
 	vmc-prstatus --cpu 0 --pid 1 rip=0x10 rsp=0x100 </dev/null |
 		vmc-prstatus --cpu 1 --pid 2 rip=0x20 rsp=0x200 | vmc-seg --phys 0 mem |
-		vmc-prstatus --replace --cpu 1 --pid 9 rip=0x99 | vmc-pack -o dump
+		vmc-prstatus --replace --cpu 1 --pid 9 rip=0x99 | vmc-pack --allow-empty -o dump
 	run "$SYSPY" -c 'import kdumpfile as K
 a = K.kdumpfile("dump").attr
 print(a["cpu.number"], a["cpu"]["0"]["pid"], hex(a["cpu"]["0"]["reg"]["rip"]), hex(a["cpu"]["0"]["reg"]["rsp"]),
@@ -373,7 +374,7 @@ print(a["cpu.number"], a["cpu"]["0"]["pid"], hex(a["cpu"]["0"]["reg"]["rip"]), h
 	assert_equal "$(grep -c 'CORE .*PRSTATUS' <<<"$output")" 2
 	# the same bytes as a pipeline that never had the old one
 	vmc-prstatus --cpu 0 --pid 1 rip=0x10 rsp=0x100 </dev/null |
-		vmc-prstatus --cpu 1 --pid 9 rip=0x99 | vmc-seg --phys 0 mem | vmc-pack -o direct
+		vmc-prstatus --cpu 1 --pid 9 rip=0x99 | vmc-seg --phys 0 mem | vmc-pack --allow-empty -o direct
 	cmp dump direct
 }
 
@@ -385,16 +386,16 @@ print(a["cpu.number"], a["cpu"]["0"]["pid"], hex(a["cpu"]["0"]["reg"]["rip"]), h
 	assert_line --index 1 --regexp '^cpu 3: .*; registers rip=0x3$'
 	assert_line --index 2 --regexp '^cpu 30: .*; registers rip=0x1e$'
 	assert_line --index 3 "end: records 2, segments 0, memory 0x0 (0 B), cpus 2"
-	vmc-pack -o dump <stream
+	vmc-pack --allow-empty -o dump <stream
 	run prreg dump 0 16
 	assert_output "3"
 }
 
 @test "--replace where the stream has no CPU N adds it" {
-	vmc-prstatus --cpu 0 rip=1 </dev/null | vmc-prstatus --replace --cpu 1 rip=2 | vmc-pack -o dump
+	vmc-prstatus --cpu 0 rip=1 </dev/null | vmc-prstatus --replace --cpu 1 rip=2 | vmc-pack --allow-empty -o dump
 	run prreg dump 1 16
 	assert_output "2"
-	vmc-prstatus --replace --cpu 0 rip=5 </dev/null | vmc-pack -o alone
+	vmc-prstatus --replace --cpu 0 rip=5 </dev/null | vmc-pack --allow-empty -o alone
 	run prreg alone 0 16
 	assert_output "5"
 }
@@ -421,7 +422,7 @@ sys.stdout.buffer.write(b"\x89VMC\r\n\x1a\n" + struct.pack("<II", 1, 0)
 @test "upstream dead, the stream cut short anywhere: exit 1, told; nothing packed downstream" {
 	make_stream
 	for n in 10 100 2000 $(($(stat -c %s stream) - 1)); do
-		run bash -c "head -c $n stream | vmc-prstatus --cpu 1 rip=0x10 | vmc-pack -o out/vmcore"
+		run bash -c "head -c $n stream | vmc-prstatus --cpu 1 rip=0x10 | vmc-pack --allow-empty -o out/vmcore"
 		assert_failure 1
 		assert_line --index 0 --partial "vmc-prstatus: stdin: truncated stream"
 		assert_line --index 1 --partial "vmc-pack: stdin: truncated stream"
