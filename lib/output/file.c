@@ -100,12 +100,13 @@ int kdl_out_open(kdl_ctx *ctx, struct kdl_out *out, const char *path,
 		out->flat = true;
 		return kdl_flat_header(ctx, out->fd, out->path);
 	}
-	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
+	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
+		/* a directory, as open(2) would say it */
+		if (!S_ISDIR(st.st_mode))
+			return kdl_err(ctx, KDL_ERR_UNSUPPORTED, "%s: not a regular file", path);
 		errno = EISDIR;
 		return kdl_err_sys(ctx, "%s", path);
 	}
-	if (!stat(path, &st) && !S_ISREG(st.st_mode))
-		return kdl_err(ctx, KDL_ERR_UNSUPPORTED, "%s: not a regular file", path);
 	if (create(out))
 		return -1;
 	return flat ? kdl_flat_header(ctx, out->fd, out->path) : 0;

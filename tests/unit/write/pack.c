@@ -909,15 +909,30 @@ static void test_read_stream(void)
 	kdl_dump_free(d);
 }
 
+/* A way to write a dump, and its options, at a fixed time so that two
+ * writes can be compared byte for byte. */
+struct way {
+	const char *format, *codec;
+	int dump_level;
+	unsigned threads;
+};
+
+static void way_options(const struct way *way, struct kdl_options *o)
+{
+	kdl_options_init(o);
+	o->format = way->format;
+	CHECK_EQ(kdl_options_set_compression(ctx, o, way->codec, 0, 0), 0);
+	o->dump_level = way->dump_level;
+	o->threads = way->threads;
+	o->has_timestamp = 1;
+	o->timestamp = 1700000000;
+}
+
 /* Read into a dump and written by kdl_dump_write, or packed in one pass:
  * the same file, byte for byte, in each format and with each codec. */
 static void test_read_like_pack(void)
 {
-	static const struct {
-		const char *format, *codec;
-		int dump_level;
-		unsigned threads;
-	} ways[] = {
+	static const struct way ways[] = {
 		{"elf", "zlib", 1, 0},
 		{"kdump", "zlib", 1, 0},
 		{"kdump", "none", 1, 1},
@@ -942,13 +957,7 @@ static void test_read_like_pack(void)
 
 		if (!CHECK(packed))
 			break;
-		kdl_options_init(&o);
-		o.format = ways[i].format;
-		CHECK_EQ(kdl_options_set_compression(ctx, &o, ways[i].codec, 0, 0), 0);
-		o.dump_level = ways[i].dump_level;
-		o.threads = ways[i].threads;
-		o.has_timestamp = 1;
-		o.timestamp = 1700000000;
+		way_options(&ways[i], &o);
 		if (!CHECK_EQ(pack_into(packed, true, "packed", &o, &ps), 0))
 			fprintf(stderr, "  %s %s: %s\n", o.format, o.codec, kdl_ctx_error(ctx));
 		kdl_dump_free(packed);
@@ -1032,11 +1041,7 @@ static void test_promises(void)
 		{"parts of pages", {{0x800, 0x3000}, {0x3800, 0x2800}, {0x9000, 0x100}}, {{0x800, 0x3000}, {0x3800, 0x2800}, {0x9000, 0x100}}, false},
 		{"notes after the first segment", {{0, 0x40000}, {0x100000, 0x23000}}, {{0, 0x40000}, {0x100000, 0x23000}}, true},
 	};
-	static const struct {
-		const char *format, *codec;
-		int dump_level;
-		unsigned threads;
-	} ways[] = {
+	static const struct way ways[] = {
 		{"kdump", "zlib", 1, 1}, {"kdump", "none", 0, 2}, {"kdump", "lzo", 1, 3},
 		{"kdump", "zstd", 0, 1}, {"elf", "zlib", 0, 1},
 	};
@@ -1049,13 +1054,7 @@ static void test_promises(void)
 			uint8_t *f[2];
 			size_t len[2];
 
-			kdl_options_init(&o);
-			o.format = ways[k].format;
-			CHECK_EQ(kdl_options_set_compression(ctx, &o, ways[k].codec, 0, 0), 0);
-			o.dump_level = ways[k].dump_level;
-			o.threads = ways[k].threads;
-			o.has_timestamp = 1;
-			o.timestamp = 1700000000;
+			way_options(&ways[k], &o);
 			for (int promise = 0; promise < 2; promise++) {
 				kdl_dump *d = kdl_dump_new(ctx, NULL);
 				const char *name = promise ? "promised" : "plain";
