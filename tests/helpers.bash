@@ -179,6 +179,30 @@ fails_on_full_stdout() { # N PROG ARG...
 		fail "stderr: $stderr"
 }
 
+# ./stream (make_stream) cut short anywhere and given to the filter PROG
+# ARG..., which passes it to vmc-pack: both say the stream is truncated,
+# both fail, and no dump appears.
+fails_on_truncated_upstream() { # PROG ARG...
+	local n
+	make_stream
+	for n in 10 100 2000 $(($(stat -c %s stream) - 1)); do
+		run bash -c 'head -c "$1" stream | "${@:2}" | vmc-pack --allow-empty -o out/vmcore' _ "$n" "$@"
+		assert_failure 1
+		assert_line --index 0 --partial "$1: stdin: truncated stream"
+		assert_line --index 1 --partial "vmc-pack: stdin: truncated stream"
+		run ls -A out
+		assert_output ''
+	done
+}
+
+# ./bigstream: ./stream (make_stream) and 3 MiB more, more than a pipe
+# holds.
+make_big_stream() {
+	make_stream
+	head -c 3M /dev/urandom >big
+	vmc-seg --phys 0x1000000 big <stream >bigstream
+}
+
 # PROG ARG... writing to a pipe closed early: killed by SIGPIPE, quietly,
 # as cat is.
 dies_quietly_of_sigpipe() { # PROG ARG...

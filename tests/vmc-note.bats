@@ -466,15 +466,7 @@ sys.stdout.buffer.write(b"\x89VMC\r\n\x1a\n" + struct.pack("<II", 1, 0)
 # ---- faults ----
 
 @test "upstream dead, the stream cut short anywhere: exit 1, told; nothing packed downstream" {
-	make_stream
-	for n in 10 100 2000 $(($(stat -c %s stream) - 1)); do
-		run bash -c "head -c $n stream | vmc-note --note ACME:0x10:hi | vmc-pack --allow-empty -o out/vmcore"
-		assert_failure 1
-		assert_line --index 0 --partial "vmc-note: stdin: truncated stream"
-		assert_line --index 1 --partial "vmc-pack: stdin: truncated stream"
-		run ls -A out
-		assert_output ''
-	done
+	fails_on_truncated_upstream vmc-note --note ACME:0x10:hi
 }
 
 @test "stdout full, at the first write or a later one: exit 1, stdout named" {
@@ -485,9 +477,7 @@ sys.stdout.buffer.write(b"\x89VMC\r\n\x1a\n" + struct.pack("<II", 1, 0)
 }
 
 @test "downstream gone: killed by SIGPIPE, quietly" {
-	make_stream
-	head -c 3M /dev/urandom >big
-	vmc-seg --phys 0x1000000 big <stream >bigstream
+	make_big_stream
 	dies_quietly_of_sigpipe vmc-note --note ACME:0x10:hi <bigstream
 }
 
