@@ -251,6 +251,12 @@ struct kdl_options {
 	/* a dump of no segment is refused: most likely a program upstream
 	 * read nothing (vmc-pack refuses it unless --allow-empty) */
 	int refuse_empty;
+	/* if set, called after each piece of segment bytes taken, on the
+	 * thread that writes the dump: the bytes taken so far, and the total
+	 * the stream's EXTENT records announced (a frozen dump: its memory),
+	 * 0 when nothing announced it */
+	void (*progress)(void *arg, uint64_t done, uint64_t total);
+	void *progress_arg;
 };
 
 void kdl_options_init(struct kdl_options *opts);
@@ -461,6 +467,14 @@ int kdl_stream_segment_fd(kdl_writer *w, uint64_t phys, uint64_t virt,
                           int fd, const char *name, uint64_t offset,
                           uint64_t length);
 
+/* A segment of a RAM device (/dev/mem, /dev/crash, or a file standing
+ * in for one) at phys, read from offset phys.  With keep_going, what
+ * cannot be read is left out with a warning, the segment cut around it,
+ * and added to *lost (if not NULL); else it fails. */
+int kdl_stream_segment_device(kdl_writer *w, int fd, const char *name,
+                              uint64_t phys, uint64_t length, int keep_going,
+                              uint64_t *lost);
+
 /* ---- streams and dumps ---- */
 
 /* Writes what the dump holds as records: the architecture if named, the
@@ -497,6 +511,12 @@ struct kdl_unpack_options {
 	 * than ending the read */
 	int keep_going;
 };
+
+/* The top-level "System RAM" ranges of an iomem listing (path
+ * /proc/iomem, or a copy of it), in order; *ranges is the caller's to
+ * free.  A listing read without root, every address 0, fails saying so. */
+int kdl_iomem_ram(kdl_ctx *ctx, const char *path, struct kdl_range **ranges,
+                  size_t *count);
 
 /* The input format whose magic head (the first n bytes of an input)
  * starts with, or NULL. */

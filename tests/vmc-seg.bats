@@ -538,6 +538,198 @@ for name, magic, version in (("cap.lime", 0x4C694D45, 1), ("cap.avml", 0x4C4D564
 	assert_equal "$stderr" ""
 }
 
+# ---- live capture: --iomem ----
+
+# The System RAM ranges of tests/fixtures/iomem, as the dump must hold
+# them, and a file standing in for the RAM device, past their end.
+RAM="0x1000-0x9fbff 0x100000-0x3dffff 0x400000-0x41ffff"
+device() {
+	head -c $((0x420000)) /dev/urandom >dev
+}
+
+# Dump $1 holds, through libkdumpfile, the bytes of ./dev at their own
+# addresses in each range of $2, and nothing at the ends of those of $3.
+# A kdump-compressed dump, whose bitmaps say exactly which pages are
+# there: libkdumpfile reads the page before an ELF dump's PT_LOAD as
+# zeros.
+holds_device() { # DUMP "START-END..." "START-END..."
+	run "$SYSPY" - "$@" <<'EOF'
+import kdumpfile as K, sys
+from kdumpfile.exceptions import NoDataException
+k = K.kdumpfile(sys.argv[1])
+dev = open('dev', 'rb').read()
+for r in sys.argv[2].split():
+    s, e = (int(x, 0) for x in r.split('-'))
+    got = bytes(k.read(K.KDUMP_MACHPHYSADDR, s, e - s + 1))
+    print(r, 'same' if got == dev[s:e + 1] else 'differs')
+for r in sys.argv[3].split():
+    for a in (int(x, 0) for x in r.split('-')):
+        try:
+            k.read(K.KDUMP_MACHPHYSADDR, a, 1)
+            print(hex(a), 'present')
+        except NoDataException:
+            print(hex(a), 'absent')
+EOF
+	assert_success
+}
+
+@test "--iomem: a segment per top-level System RAM range, read from the device at its address" {
+	device
+	vmc-seg --iomem "$TESTS/fixtures/iomem" dev </dev/null >stream
+	run vmc-cat <stream
+	assert_line --index 1 "extent phys 0x1000 length 0x9ec00"
+	assert_line --index 2 "extent phys 0x100000 length 0x2e0000"
+	assert_line --index 3 "extent phys 0x400000 length 0x20000"
+	assert_line --index 7 "end: records 14, segments 3, memory 0x39ec00 (3.6 MiB), cpus 0"
+	vmc-pack --format kdump -o dump <stream
+	holds_device dump "$RAM" "0x0-0xfff 0xa0000-0xfffff 0x3e0000-0x3fffff 0x420000-0xfeffc000"
+	assert_output - <<-EOF
+		0x1000-0x9fbff same
+		0x100000-0x3dffff same
+		0x400000-0x41ffff same
+		0x0 absent
+		0xfff absent
+		0xa0000 absent
+		0xfffff absent
+		0x3e0000 absent
+		0x3fffff absent
+		0x420000 absent
+		0xfeffc000 absent
+	EOF
+	vmc-pack -o elf <stream
+	run loads elf
+	assert_output - <<-EOF
+		1000 1000 9ec00 9ec00 1000 7 0
+		100000 100000 2e0000 2e0000 a0000 7 0
+		400000 400000 20000 20000 380000 7 0
+	EOF
+	run "$SYSPY" -c 'import sys; d = open("elf", "rb").read(); v = open("dev", "rb").read()
+print(d[0x1000:0x9fc00] == v[0x1000:0x9fc00], d[0xa0000:0x380000] == v[0x100000:0x3e0000], d[0x380000:0x3a0000] == v[0x400000:0x420000])'
+	assert_output "True True True"
+}
+
+@test "--iomem without FILE reads /proc/iomem" {
+	device
+	run bash -c 'vmc-seg --iomem --keep-going dev </dev/null 2>&1 >a; echo "status $?"'
+	want=$output
+	run bash -c 'vmc-seg --iomem --keep-going /proc/iomem dev </dev/null 2>&1 >b; echo "status $?"'
+	assert_output "$want"
+	cmp a b
+}
+
+@test "--iomem: the ranges of other vmc-seg programs go in physical order, whichever ran first" {
+	device
+	head -c 8192 /dev/urandom >rom
+	vmc-seg --iomem "$TESTS/fixtures/iomem" dev </dev/null | vmc-seg --phys 0xc0000 rom | vmc-pack -o a
+	vmc-seg --phys 0xc0000 rom </dev/null | vmc-seg --iomem "$TESTS/fixtures/iomem" dev | vmc-pack -o b
+	cmp a b
+	run loads a
+	assert_output - <<-EOF
+		1000 1000 9ec00 9ec00 1000 7 0
+		c0000 c0000 2000 2000 a0000 7 0
+		100000 100000 2e0000 2e0000 a2000 7 0
+		400000 400000 20000 20000 382000 7 0
+	EOF
+}
+
+@test "--iomem: a segment from upstream inside a System RAM range is refused" {
+	device
+	head -c 8192 /dev/urandom >mem
+	run bash -c 'vmc-seg --phys 0x200000 mem </dev/null | vmc-seg --iomem "$TESTS/fixtures/iomem" dev >stream'
+	assert_failure 1
+	assert_line --index 0 "vmc-seg: dev: segment 0x100000-0x3dffff overlaps segment 0x200000-0x201fff"
+}
+
+@test "--iomem: a range the device cannot read fails, naming it, and vmc-pack downstream writes nothing" {
+	device
+	sed 's/^00400000-0041ffff/00400000-0047ffff/' "$TESTS/fixtures/iomem" >iomem
+	mkdir out
+	run bash -c 'vmc-seg --iomem iomem dev </dev/null | vmc-pack -o out/vmcore'
+	assert_failure 1
+	assert_line --index 0 "vmc-seg: dev: ended after 131072 of 524288 bytes, in System RAM 0x400000-0x47ffff (--keep-going leaves out what cannot be read)"
+	assert_line --index 1 --partial "vmc-pack: stdin: truncated stream"
+	run ls -A out
+	assert_output ''
+}
+
+@test "--iomem --keep-going: what the device cannot read is left out with a warning, the rest kept" {
+	device
+	sed 's/^00400000-0041ffff/00400000-0047ffff/' "$TESTS/fixtures/iomem" >iomem
+	run --separate-stderr bash -c 'vmc-seg --iomem --keep-going iomem dev </dev/null | vmc-pack --format kdump -o dump'
+	assert_success
+	assert_equal "$stderr" "vmc-seg: warning: dev: 0x420000-0x47ffff cannot be read (past the end of it); left out
+vmc-seg: warning: 393216 bytes of dev could not be read and were left out"
+	holds_device dump "$RAM" "0x420000-0x47ffff"
+	assert_output - <<-EOF
+		0x1000-0x9fbff same
+		0x100000-0x3dffff same
+		0x400000-0x41ffff same
+		0x420000 absent
+		0x47ffff absent
+	EOF
+}
+
+@test "--iomem --keep-going: reads that fail (EIO) leave out their pages, the segment cut around them" {
+	device
+	# the first read of the second range fails, and so does the first
+	# page read again after it: that page is left out
+	n=$(calls_before pread64 '"dev"' vmc-seg --iomem "$TESTS/fixtures/iomem" dev)
+	run --separate-stderr bash -c 'strace -f -qq -o /dev/null -e trace=pread64 \
+		-e inject=pread64:error=EIO:when=$(('$n' + 2))..$(('$n' + 3)) \
+		vmc-seg --iomem --keep-going "$TESTS/fixtures/iomem" dev </dev/null | vmc-pack --format kdump -o dump'
+	assert_success
+	assert_equal "$stderr" "vmc-seg: warning: dev: 0x100000-0x100fff cannot be read (Input/output error); left out
+vmc-seg: warning: 4096 bytes of dev could not be read and were left out"
+	holds_device dump "0x1000-0x9fbff 0x101000-0x3dffff 0x400000-0x41ffff" "0x100000-0x100fff"
+	assert_output - <<-EOF
+		0x1000-0x9fbff same
+		0x101000-0x3dffff same
+		0x400000-0x41ffff same
+		0x100000 absent
+		0x100fff absent
+	EOF
+}
+
+@test "--iomem: a listing read without root, a bad line, no System RAM: each a clear error" {
+	device
+	sed 's/^[0-9a-f]*-[0-9a-f]*/00000000-00000000/' "$TESTS/fixtures/iomem" >zeros
+	run quiet vmc-seg --iomem zeros dev </dev/null
+	assert_failure 1
+	assert_output "vmc-seg: zeros: every address reads as 0: only root sees them"
+	printf '00000000-00000fff : Reserved\nSystem RAM\n' >bad
+	run quiet vmc-seg --iomem bad dev </dev/null
+	assert_failure 1
+	assert_output "vmc-seg: bad: line 2 is not 'START-END : NAME' as /proc/iomem writes it: 'System RAM'"
+	grep -v 'System RAM' "$TESTS/fixtures/iomem" >none
+	run quiet vmc-seg --iomem none dev </dev/null
+	assert_failure 1
+	assert_output "vmc-seg: none: no top-level System RAM range"
+	printf '00100000-001fffff : System RAM\n00001000-0009ffff : System RAM\n' >order
+	run quiet vmc-seg --iomem order dev </dev/null
+	assert_failure 1
+	assert_output "vmc-seg: order: line 2: System RAM 0x1000-0x9ffff is not after the range before it"
+	run quiet vmc-seg --iomem missing dev </dev/null
+	assert_failure 1
+	assert_output "vmc-seg: missing: No such file or directory"
+}
+
+@test "--iomem usage errors: exit 2, one message" {
+	device
+	for args in "--iomem --phys 0 dev" "--iomem --length 4096 dev" "--keep-going --phys 0 dev" \
+		"--iomem" "--iomem a b dev" "--iomem -"; do
+		run quiet vmc-seg $args </dev/null
+		assert_failure 2
+		assert_line --index 1 "Try 'vmc-seg --help' for more information."
+		[ "${#lines[@]}" -eq 2 ]
+	done
+	run quiet vmc-seg --iomem --phys 0 dev </dev/null
+	assert_line --index 0 "vmc-seg: --iomem reads each range at its own address; --phys, --virt, --offset and --length do not go with it"
+	run quiet vmc-seg --keep-going --phys 0 dev </dev/null
+	assert_line --index 0 "vmc-seg: --keep-going goes with --iomem"
+	run quiet vmc-seg --iomem - </dev/null
+	assert_line --index 0 "vmc-seg: a DEVICE is read at its physical addresses: not stdin"
+}
+
 # ---- faults ----
 
 @test "the file fails to read at an offset (EIO): exit 1, the file named; vmc-pack downstream writes nothing" {

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -185,4 +186,143 @@ int kdl_stream_segment_fd(kdl_writer *w, uint64_t phys, uint64_t virt,
 	}
 	end.length = (uint64_t)done;
 	return kdl_rec_put_segment_end(w, &end);
+}
+
+/* ---- a RAM device read at physical addresses, holes and all ---- */
+
+/* What cannot be read is left out in pieces of this size. */
+#define DEVICE_PAGE 4096u
+
+struct device_read {
+	kdl_writer *w;
+	int fd;
+	const char *name;
+	uint64_t last;    /* the range's last byte */
+	bool open;        /* a segment is open: bytes read just before */
+	uint64_t filled;  /* its bytes so far */
+	uint64_t lost_at, lost_len; /* the run of bytes left out last */
+	const char *why;
+	uint64_t lost;
+};
+
+static int close_segment(struct device_read *d)
+{
+	struct kdl_rec_segment_end end = {d->filled};
+
+	if (!d->open)
+		return 0;
+	d->open = false;
+	return kdl_rec_put_segment_end(d->w, &end);
+}
+
+/* One warning for each run of bytes left out. */
+static void report_lost(struct device_read *d)
+{
+	if (!d->lost_len)
+		return;
+	kdl_warn(kdl_writer_ctx(d->w), "%s: 0x%" PRIx64 "-0x%" PRIx64 " cannot be read (%s); left out",
+	         d->name, d->lost_at, d->lost_at + (d->lost_len - 1), d->why);
+	d->lost += d->lost_len;
+	d->lost_len = 0;
+}
+
+static int device_bytes(struct device_read *d, uint64_t at, const void *buf, size_t n)
+{
+	/* a length of its own: bytes left out may cut it short */
+	struct kdl_rec_segment seg = {at, at, KDL_LENGTH_UNKNOWN};
+
+	report_lost(d);
+	if (!d->open && kdl_rec_put_segment(d->w, &seg))
+		return -1;
+	d->open = true;
+	d->filled += n;
+	return kdl_rec_put_data(d->w, buf, n);
+}
+
+static int device_lost(struct device_read *d, uint64_t at, uint64_t n, const char *why)
+{
+	if (close_segment(d))
+		return -1;
+	d->filled = 0;
+	if (d->lost_len && d->lost_at + d->lost_len != at)
+		report_lost(d);
+	if (!d->lost_len) {
+		d->lost_at = at;
+		d->why = why;
+	}
+	d->lost_len += n;
+	return 0;
+}
+
+/* n bytes at at: those that read, and the pages around what does not,
+ * the bytes read in a row going out together. */
+static int device_chunk(struct device_read *d, uint8_t *buf, uint64_t at, size_t n,
+                        bool *ended)
+{
+	kdl_ctx *ctx = kdl_writer_ctx(d->w);
+	uint64_t off = at;
+	ssize_t got = kdl_read_full(ctx, d->fd, d->name, buf, n, &off);
+	size_t run = 0, done = 0; /* buf[run, done) read, not yet out */
+
+	if (got == (ssize_t)n)
+		return device_bytes(d, at, buf, n);
+	while (done < n && !*ended) {
+		size_t k = n - done < DEVICE_PAGE ? n - done : DEVICE_PAGE;
+		int err;
+
+		off = at + done;
+		errno = 0;
+		got = kdl_read_full(ctx, d->fd, d->name, buf + done, k, &off);
+		err = errno;
+		if (got == (ssize_t)k) {
+			done += k;
+			continue;
+		}
+		if (got > 0)
+			done += (size_t)got;
+		if (done > run && device_bytes(d, at + run, buf + run, done - run))
+			return -1;
+		/* short: the end of a file standing in for the device, and the
+		 * rest of the range cannot be read either */
+		*ended = got >= 0;
+		if (device_lost(d, at + done, *ended ? d->last - (at + done) + 1 : k,
+		                *ended ? "past the end of it" : strerror(err)))
+			return -1;
+		done += *ended ? 0 : k;
+		run = done;
+	}
+	return done > run && !*ended ? device_bytes(d, at + run, buf + run, done - run) : 0;
+}
+
+int kdl_stream_segment_device(kdl_writer *w, int fd, const char *name,
+                              uint64_t phys, uint64_t length, int keep_going,
+                              uint64_t *lost)
+{
+	kdl_ctx *ctx = kdl_writer_ctx(w);
+	struct device_read d = {.w = w, .fd = fd, .name = name, .last = phys + (length - 1)};
+	bool ended = false;
+	uint8_t *buf;
+	int ret = 0;
+
+	if (kdl_segment_check(ctx, phys, length))
+		return -1;
+	if (!keep_going)
+		return kdl_stream_segment_fd(w, phys, phys, fd, name, phys, length);
+	buf = kdl_alloc(ctx, KDL_CHUNK);
+	if (!buf)
+		return -1;
+	for (uint64_t done = 0; !ret && !ended && done < length;) {
+		size_t n = length - done < KDL_CHUNK ? (size_t)(length - done) : KDL_CHUNK;
+
+		ret = device_chunk(&d, buf, phys + done, n, &ended);
+		done += n;
+	}
+	free(buf);
+	if (!ret) {
+		report_lost(&d);
+		ret = close_segment(&d);
+	}
+	if (lost)
+		*lost += d.lost;
+	return ret;
 }
