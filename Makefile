@@ -22,7 +22,7 @@ LIBSRC = $(wildcard lib/*/*.c)
 LIBHDR = lib/kdumpling.h $(wildcard lib/*/*.h)
 LIBOBJ = $(LIBSRC:lib/%.c=$(B)/lib/%.o)
 PICOBJ = $(LIBSRC:lib/%.c=$(B)/pic/%.o)
-CMDCOMMON = $(B)/cmd/common.o
+CMDCOMMON = $(B)/cmd/common.o $(B)/cmd/progress.o
 
 # tests/unit/DIR/FILE.c tests lib/DIR/FILE.c
 UNIT_SRC = $(wildcard tests/unit/*/*.c)

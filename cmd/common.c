@@ -46,8 +46,14 @@ static char *format(const char *fmt, va_list ap)
  * their lines. */
 static void message(const char *what, const char *text)
 {
+	cmd_progress_clear();
 	fprintf(stderr, "%s: %s%s%s\n", progname, what ? what : "", what ? ": " : "",
 	        text ? text : "out of memory");
+}
+
+const char *cmd_progname(void)
+{
+	return progname;
 }
 
 static void warn_stderr(void *arg, const char *text)

@@ -91,6 +91,23 @@ void cmd_pass_filtered(kdl_ctx *ctx, kdl_reader *r, kdl_writer *w,
 void cmd_finish(kdl_ctx *ctx, kdl_reader *r, kdl_writer *w);
 void cmd_close_stdout(void);
 
+/* ---- progress on stderr ---- */
+
+enum cmd_progress { CMD_PROGRESS_AUTO, CMD_PROGRESS_ON, CMD_PROGRESS_OFF };
+
+/* Whether progress shows (AUTO: when stderr is a terminal); starts its
+ * clock. */
+bool cmd_progress_start(enum cmd_progress when);
+/* A kdl_options.progress callback: redraws at most a few times a
+ * second. */
+void cmd_progress(void *arg, uint64_t done, uint64_t total);
+/* The last line: how much in how long. */
+void cmd_progress_end(void);
+/* Takes the progress line off the terminal, before a message. */
+void cmd_progress_clear(void);
+/* The program's name, as messages begin with it. */
+const char *cmd_progname(void);
+
 /* ---- help text, from the library's tables where it lists them ---- */
 
 /* "  OPTION            DESCRIPTION", the description wrapped under itself. */

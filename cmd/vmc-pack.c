@@ -13,6 +13,7 @@ static void usage(void)
 	printf("usage: vmc-pack -o FILE|- [--format %s] [--arch A] [--stats] [--json] [--dry-run]\n"
 	       "                [--compress C] [--level N] [--dump-level N] [--threads N] [--page-size N]\n"
 	       "                [--flat | --split N] [--mode MODE] [--allow-empty]\n"
+	       "                [--progress | --no-progress]\n"
 	       "\n"
 	       "Reads the record stream on stdin and writes the dump it describes to FILE,\n"
 	       "atomically: FILE appears only when the whole dump is written, readable by its\n"
@@ -27,6 +28,8 @@ static void usage(void)
 	cmd_help("--dry-run", "print the stats and write nothing");
 	cmd_help("--mode MODE", "the files' permissions, octal, whatever the umask (default: 600)");
 	cmd_help("--allow-empty", "write a dump of no segment rather than refuse it");
+	cmd_help("--progress", "show progress on stderr even when it is not a terminal (default: when it is)");
+	cmd_help("--no-progress", "never show progress");
 	printf("kdump format:\n");
 	cmd_help("--compress C", "page compression: %s", cmd_choices(&kdl_codecs, choices, sizeof(choices)));
 	cmd_help("--level N", "the codec's level: %s", cmd_levels(&kdl_codecs, choices, sizeof(choices)));
@@ -45,13 +48,12 @@ static void usage(void)
 struct args {
 	const char *output, *mode;
 	const struct kdl_entry *format, *arch, *codec;
-	bool stats, json, dry_run, flat, has_level, allow_empty;
+	bool stats, json, dry_run, flat, has_level, allow_empty, progress, no_progress;
 	int32_t level, dump_level;
 	uint32_t threads, split;
 	uint64_t page_size;
 };
 
-/* The write options from the arguments and the environment. */
 /* An octal mode as chmod takes it: 600, 0640. */
 static unsigned parse_mode(const char *text)
 {
@@ -63,6 +65,7 @@ static unsigned parse_mode(const char *text)
 	return (unsigned)mode;
 }
 
+/* The write options from the arguments and the environment. */
 static void options(kdl_ctx *ctx, const struct args *a, struct kdl_options *wo)
 {
 	const char *epoch = getenv("SOURCE_DATE_EPOCH"), *tmp = getenv("TMPDIR");
@@ -95,6 +98,10 @@ static void options(kdl_ctx *ctx, const struct args *a, struct kdl_options *wo)
 		wo->has_timestamp = 1;
 	}
 	wo->scratch_dir = tmp && *tmp ? tmp : NULL;
+	if (a->progress && a->no_progress)
+		cmd_usage_error("--progress and --no-progress ask for opposites; give one");
+	if (cmd_progress_start(a->progress ? CMD_PROGRESS_ON : a->no_progress ? CMD_PROGRESS_OFF : CMD_PROGRESS_AUTO))
+		wo->progress = cmd_progress;
 }
 
 static void print_stats(kdl_ctx *ctx, kdl_dump *dump, const struct kdl_stats *st,
@@ -128,6 +135,8 @@ int main(int argc, char **argv)
 		{.name = "split", .arg = CMD_U32, .value = &a.split},
 		{.name = "mode", .arg = CMD_STRING, .value = &a.mode},
 		{.name = "allow-empty", .arg = CMD_FLAG, .value = &a.allow_empty},
+		{.name = "progress", .arg = CMD_FLAG, .value = &a.progress},
+		{.name = "no-progress", .arg = CMD_FLAG, .value = &a.no_progress},
 		{0},
 	};
 	int first = cmd_parse(ctx, argc, argv, opts, usage);
@@ -156,6 +165,7 @@ int main(int argc, char **argv)
 		cmd_usage_error("stdin is a terminal; pipe a record stream from vmc-seg, vmc-note or vmc-prstatus into it");
 	if (kdl_pack_stream(dump, r, a.dry_run ? NULL : a.output, &wo, &st))
 		cmd_die(ctx, NULL);
+	cmd_progress_end();
 	if (a.stats || a.json || a.dry_run)
 		print_stats(ctx, dump, &st, a.json);
 	kdl_dump_free(dump);

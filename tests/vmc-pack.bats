@@ -457,6 +457,101 @@ exit 1'
 	killed_midway KILL
 }
 
+# ---- progress on stderr ----
+
+# vmc-pack fed 16 MiB through vmc-seg in two halves 1.3 s apart, so that
+# it draws a line between them; with --length the stream tells the
+# total ahead.  ARGS go to vmc-pack.
+slow_pack() { # [--length 16M] -- VMC-PACK ARG...
+	local seg=()
+	while [ "$1" != -- ]; do
+		seg+=("$1")
+		shift
+	done
+	shift
+	head -c 16M /dev/urandom >mem
+	{ head -c 8M mem; sleep 1.3; tail -c 8M mem; } | vmc-seg --phys 0 "${seg[@]}" - | vmc-pack "$@"
+}
+export -f slow_pack
+
+# The dump holds mem, byte for byte, as libkdumpfile reads it.
+holds_mem() { # DUMP
+	run "$SYSPY" -c 'import kdumpfile as K, sys
+k = K.kdumpfile(sys.argv[1])
+print(bytes(k.read(K.KDUMP_MACHPHYSADDR, 0, 16 << 20)) == open("mem", "rb").read())' "$1"
+	assert_output True
+}
+
+@test "--progress: a line a second where stderr is no terminal, with percent and time left when the stream told the total" {
+	run --separate-stderr slow_pack --length 16M -- --progress -o dump
+	assert_success
+	[ "${#stderr_lines[@]}" -ge 2 ] || fail "stderr: $stderr"
+	for line in "${stderr_lines[@]:0:${#stderr_lines[@]}-1}"; do
+		[[ "$line" =~ ^vmc-pack:\ [0-9.]+\ (B|KiB|MiB)\ of\ 16.0\ MiB\ \([0-9]+%\),\ [0-9.]+\ (B|KiB|MiB|GiB)/s,\ [0-9]+:[0-9][0-9]\ left$ ]] ||
+			fail "line: $line"
+	done
+	[[ "${stderr_lines[-1]}" =~ ^vmc-pack:\ 16.0\ MiB\ in\ [0-9]+\.[0-9]\ s,\ [0-9.]+\ (KiB|MiB|GiB)/s$ ]] ||
+		fail "last line: ${stderr_lines[-1]}"
+	holds_mem dump
+}
+
+@test "--progress without a total: bytes and rate only" {
+	run --separate-stderr slow_pack -- --format kdump --progress -o dump
+	assert_success
+	[ "${#stderr_lines[@]}" -ge 2 ] || fail "stderr: $stderr"
+	[[ "${stderr_lines[0]}" =~ ^vmc-pack:\ [0-9.]+\ (B|KiB|MiB),\ [0-9.]+\ (B|KiB|MiB|GiB)/s$ ]] ||
+		fail "line: ${stderr_lines[0]}"
+	[[ "${stderr_lines[-1]}" =~ ^vmc-pack:\ 16.0\ MiB\ in\ [0-9]+\.[0-9]\ s, ]] || fail "last line: ${stderr_lines[-1]}"
+	holds_mem dump
+}
+
+@test "no progress where stderr is no terminal, unless asked for" {
+	run --separate-stderr slow_pack --length 16M -- -o dump
+	assert_success
+	assert_equal "$stderr" ""
+}
+
+# Runs CMD on a terminal of its own (script(1)); $output is what the
+# terminal showed, stdout and stderr together.
+on_terminal() { # CMD
+	run script -qec "$1" /dev/null
+}
+
+@test "on a terminal: one line redrawn in place, at most 4 times a second, ended by a newline" {
+	head -c 32M /dev/urandom >mem
+	start=$(date +%s.%N)
+	# 32 pieces of 1 MiB, 0.1 s apart: a redraw after each would be 32
+	on_terminal 'for i in $(seq 0 31); do tail -c +$((i * 1048576 + 1)) mem | head -c 1M; sleep 0.1; done |
+		vmc-seg --phys 0 --length 32M - | vmc-pack -o dump'
+	end=$(date +%s.%N)
+	assert_success
+	draws=$(grep -o $'\r''vmc-pack: ' <<<"$output" | wc -l)
+	[ "$draws" -ge 3 ] || fail "$draws redraws: $output"
+	[ "$draws" -le "$(echo "($end - $start) * 4 + 2" | bc | cut -d. -f1)" ] || fail "$draws redraws in $start-$end: $output"
+	# the pty turns the closing newline into CR LF
+	[[ "$output" =~ $'\r'vmc-pack:\ 32.0\ MiB\ in\ [0-9.]+\ s,\ [0-9.]+\ [KMG]iB/s$'\e'\[K$'\r'$ ]] || fail "end: $output"
+}
+
+@test "on a terminal: --no-progress silences it; a message takes the line's place" {
+	head -c 16M /dev/urandom >mem
+	on_terminal '{ head -c 8M mem; sleep 1.3; tail -c 8M mem; } | vmc-seg --phys 0 --length 16M - | vmc-pack --no-progress -o dump'
+	assert_success
+	assert_output ''
+	# a stream cut short after the line was drawn: the message starts on
+	# a line cleared of it
+	vmc-seg --phys 0 mem </dev/null >stream
+	on_terminal '{ head -c 8M stream; sleep 1.3; tail -c +8388609 stream | head -c 4M; } | vmc-pack -o cut'
+	assert_failure 1
+	[[ "$output" =~ $'\r'vmc-pack:\ [^$'\r']*\ left$'\e'\[K$'\r'$'\e'\[Kvmc-pack:\ stdin:\ truncated\ stream ]] || fail "output: $output"
+	[ ! -e cut ]
+}
+
+@test "--progress and --no-progress together: a usage error" {
+	run vmc-pack --progress --no-progress -o dump </dev/null
+	assert_failure 2
+	assert_line --index 0 "vmc-pack: --progress and --no-progress ask for opposites; give one"
+}
+
 # ---- memcheck ----
 
 @test "valgrind memcheck: no error and no leak, packing ELF, kdump on two threads, a split dump; unpacking one" {

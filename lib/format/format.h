@@ -26,6 +26,8 @@ struct kdl_plan {
 	const char *scratch_dir;
 	unsigned mode;      /* of the files written */
 	bool refuse_empty;  /* a dump of no segment */
+	void (*progress)(void *arg, uint64_t done, uint64_t total);
+	void *progress_arg;
 };
 
 /* One write of a dump, as its format sees it. */
@@ -52,6 +54,9 @@ struct kdl_job {
 	struct kdl_seg *promised;
 	size_t npromised, promised_cap;
 	bool promised_usable;
+	/* segment bytes taken, and announced by EXTENT records or the
+	 * frozen dump, for the progress callback */
+	uint64_t done, announced;
 };
 
 /* An output format, driven in this order: for each segment, in any

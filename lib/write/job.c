@@ -112,6 +112,8 @@ int kdl_job_expect(struct kdl_job *job, uint64_t phys, uint64_t len)
 {
 	const struct kdl_seg *last = job->npromised ? &job->promised[job->npromised - 1] : NULL;
 
+	/* a broken promise still tells roughly how much will come */
+	job->announced = len > UINT64_MAX - job->announced ? UINT64_MAX : job->announced + len;
 	/* promised once the segments have begun, it comes too late */
 	if (job->segments || job->seg.open || job->npromised == MAX_AHEAD ||
 	    (last && phys < last->phys + last->len))
@@ -134,6 +136,7 @@ static void settle_ahead(struct kdl_job *job)
 	if (job->dump->frozen) {
 		job->ahead = job->dump->segs;
 		job->nahead = job->dump->nsegs;
+		job->announced = kdl_dump_total_memory(job->dump);
 	} else if (job->promised_usable && job->npromised) {
 		job->ahead = job->promised;
 		job->nahead = job->npromised;
@@ -158,6 +161,9 @@ int kdl_job_bytes(struct kdl_job *job, struct kdl_source *src)
 	    (!job->out ? kdl_source_skip(src, n) : job->plan->format->bytes(job, src)))
 		return -1;
 	job->seg.filled += n;
+	job->done += n;
+	if (job->plan->progress)
+		job->plan->progress(job->plan->progress_arg, job->done, job->announced);
 	return 0;
 }
 

@@ -132,5 +132,7 @@ int kdl_plan_make(kdl_ctx *ctx, const struct kdl_options *opts,
 	plan->scratch_dir = checked.scratch_dir;
 	plan->mode = checked.mode ? checked.mode : 0600;
 	plan->refuse_empty = checked.refuse_empty != 0;
+	plan->progress = checked.progress;
+	plan->progress_arg = checked.progress_arg;
 	return 0;
 }
