@@ -460,12 +460,15 @@ void cmd_help_entries(const char *heading, const kdl_registry *reg)
 	}
 }
 
-void cmd_print_registers(const char *arch)
+void cmd_print_registers(const char *arch, bool json)
 {
-	char *list = kdl_arch_register_list(arch);
+	char *list = json ? kdl_arch_register_json(arch) : kdl_arch_register_list(arch);
 
 	if (!list)
 		cmd_fail("out of memory");
-	printf("%s registers: %s\n", arch, list);
+	if (json)
+		fputs(list, stdout);
+	else
+		printf("%s registers: %s\n", arch, list);
 	free(list);
 }

@@ -122,7 +122,7 @@ const char *cmd_choices(const kdl_registry *reg, char *buf, size_t size);
 const char *cmd_levels(const kdl_registry *reg, char *buf, size_t size);
 /* A heading, then cmd_help of each entry's name and summary. */
 void cmd_help_entries(const char *heading, const kdl_registry *reg);
-/* "x86_64 registers: r15 r14 ..." */
-void cmd_print_registers(const char *arch);
+/* "x86_64 registers: r15 r14 ...", or that as JSON */
+void cmd_print_registers(const char *arch, bool json);
 
 #endif

@@ -18,7 +18,7 @@ static void usage(void)
 	printf("usage: vmc-prstatus --cpu N [--pid N] [--ppid N] [--pgrp N] [--sid N]\n"
 	       "                    [--signo N] [--sigcode N] [--errno N] [--cursig N]\n"
 	       "                    [--utime S[.US]] [--stime S[.US]] [--cutime S[.US]] [--cstime S[.US]]\n"
-	       "                    [--arch A] [--list-registers] [--replace] REG=VALUE...\n"
+	       "                    [--arch A] [--list-registers [--json]] [--replace] REG=VALUE...\n"
 	       "\n"
 	       "Adds the registers of CPU N, as an NT_PRSTATUS note, to the record stream\n"
 	       "read from stdin, written to stdout.  Register names are case-insensitive.\n"
@@ -30,9 +30,10 @@ static void usage(void)
 	cmd_help("--arch A", "check registers against architecture A now and name it for the dump (default %s)",
 	         kdl_entry_default(&kdl_arches)->name);
 	cmd_help("--list-registers", "print the register names of the architecture");
+	cmd_help("--json", "with --list-registers: print them as one JSON object");
 	cmd_help("-h, --help, -V, --version", "%s", "");
 	printf("\n");
-	cmd_print_registers(arch_name());
+	cmd_print_registers(arch_name(), false);
 }
 
 /* REG=VALUE each */
@@ -64,7 +65,7 @@ int main(int argc, char **argv)
 	kdl_ctx *ctx = cmd_init("vmc-prstatus", true);
 	struct kdl_rec_prstatus rec = {.nregs = 0};
 	struct kdl_prstatus *st = &rec.status;
-	bool have_cpu = false, list = false, replace = false;
+	bool have_cpu = false, list = false, json = false, replace = false;
 	const struct cmd_option opts[] = {
 		{.name = "cpu", .arg = CMD_U32, .value = &st->cpu, .given = &have_cpu},
 		{.name = "pid", .arg = CMD_I32, .value = &st->pid},
@@ -81,6 +82,7 @@ int main(int argc, char **argv)
 		{.name = "cstime", .arg = CMD_TIME, .value = &st->cstime},
 		{.name = "arch", .arg = CMD_ENTRY, .value = &arch, .reg = &kdl_arches},
 		{.name = "list-registers", .arg = CMD_FLAG, .value = &list},
+		{.name = "json", .arg = CMD_FLAG, .value = &json},
 		{.name = "replace", .arg = CMD_FLAG, .value = &replace},
 		{0},
 	};
@@ -88,8 +90,10 @@ int main(int argc, char **argv)
 	kdl_reader *r;
 	kdl_writer *w;
 
+	if (json && !list)
+		cmd_usage_error("--json goes with --list-registers");
 	if (list) {
-		cmd_print_registers(arch_name());
+		cmd_print_registers(arch_name(), json);
 		cmd_finish(ctx, NULL, NULL);
 		return EXIT_SUCCESS;
 	}

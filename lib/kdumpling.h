@@ -103,6 +103,10 @@ char *kdl_names(const kdl_registry *reg);
 /* Space-separated register names of an architecture (aliases in
  * parentheses after the name they stand for), or NULL if unknown. */
 char *kdl_arch_register_list(const char *arch);
+/* The same as one JSON object and a newline: {"architecture": NAME,
+ * "registers": [{"name": NAME, "bytes": SIZE, "aliases": [NAME...]}...]},
+ * the registers in pr_reg order. */
+char *kdl_arch_register_json(const char *arch);
 
 /* ---- checks the builder makes, for callers that check early ---- */
 

@@ -101,6 +101,37 @@ on_tty() {
 	assert_output "aarch64 registers: $AARCH64_REGS"
 }
 
+@test "--list-registers --json: one object per architecture, the same names, sizes that the registers take" {
+	run vmc-prstatus --list-registers --json
+	assert_success
+	assert_output --partial '{"architecture": "x86_64", "registers": [{"name": "r15", "bytes": 8, "aliases": []}, '
+	assert_output --partial '{"name": "eflags", "bytes": 8, "aliases": ["rflags"]}'
+	for arch in x86_64 aarch64 s390x ppc64 ppc64le riscv64; do
+		text=$(vmc-prstatus --arch "$arch" --list-registers)
+		vmc-prstatus --arch "$arch" --list-registers --json >"$arch.json"
+		run "$SYSPY" - "$arch.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print('%s registers: %s' % (d['architecture'], ' '.join(
+    r['name'] + ''.join(' (%s)' % a for a in r['aliases']) for r in d['registers'])))
+EOF
+		assert_success
+		assert_output "$text"
+	done
+	# every register takes the largest value of its size, on its own
+	# architecture
+	for arch in x86_64 aarch64 s390x ppc64 ppc64le riscv64; do
+		args=$("$SYSPY" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(" ".join("%s=%d" % (r["name"], (1 << 8 * r["bytes"]) - 1) for r in d["registers"]))' "$arch.json")
+		# shellcheck disable=SC2086 # one word per register
+		vmc-prstatus --arch "$arch" --cpu 0 $args </dev/null | vmc-pack --allow-empty --arch "$arch" -o "$arch.dump"
+	done
+	run quiet vmc-prstatus --json --cpu 0 rip=1 </dev/null
+	assert_failure 2
+	assert_line --index 0 "vmc-prstatus: --json goes with --list-registers"
+}
+
 @test "--cpu is required" {
 	run quiet vmc-prstatus rip=1 </dev/null
 	assert_failure 2

@@ -70,3 +70,26 @@ char *kdl_arch_register_list(const char *name)
 	}
 	return kdl_str_finish(NULL, &list);
 }
+
+char *kdl_arch_register_json(const char *name)
+{
+	const struct kdl_arch *arch = kdl_arch_find(name);
+	struct kdl_str json = {0};
+
+	if (!arch)
+		return NULL;
+	kdl_str_add(&json, "{\"architecture\": \"%s\", \"registers\": [", arch->info.name);
+	for (size_t i = 0; i < arch->nregs; i++) {
+		const struct kdl_reg_def *r = &arch->regs[i];
+
+		if (r->alias)
+			continue;
+		kdl_str_add(&json, "%s{\"name\": \"%s\", \"bytes\": %u, \"aliases\": [", i ? ", " : "",
+		            r->name, r->size);
+		for (size_t a = i + 1; a < arch->nregs && arch->regs[a].alias; a++)
+			kdl_str_add(&json, "%s\"%s\"", a > i + 1 ? ", " : "", arch->regs[a].name);
+		kdl_str_add(&json, "]}");
+	}
+	kdl_str_add(&json, "]}\n");
+	return kdl_str_finish(NULL, &json);
+}
