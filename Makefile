@@ -4,6 +4,9 @@ BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
 INCDIR ?= $(PREFIX)/include
 PKGDIR ?= $(LIBDIR)/pkgconfig
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -24,6 +27,13 @@ LIBOBJ = $(LIBSRC:lib/%.c=$(B)/lib/%.o)
 PICOBJ = $(LIBSRC:lib/%.c=$(B)/pic/%.o)
 CMDCOMMON = $(B)/cmd/common.o $(B)/cmd/progress.o
 
+# manual pages: scdoc sources, and the roff made of them, committed so
+# that a build needs no scdoc (make man remakes it, dated as it was)
+MAN1 = $(PROGS:%=cmd/man/%.1)
+MAN3 = lib/man/kdumpling.3
+MAN5 = lib/man/vmc-stream.5
+MAN_EPOCH = 1796083200
+
 # tests/unit/DIR/FILE.c tests lib/DIR/FILE.c
 UNIT_SRC = $(wildcard tests/unit/*/*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -34,7 +44,7 @@ FUZZ_SRC = $(wildcard tests/fuzz/*.c)
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all unit test check bench example install uninstall clean fuzz fuzz-build
+.PHONY: all unit test check bench example install uninstall clean fuzz fuzz-build man
 all: $(B)/libkdumpling.a $(B)/libkdumpling.so $(PROGS:%=$(B)/%)
 unit: $(UNIT_BIN)
 
@@ -92,8 +102,23 @@ bench:
 	$(MAKE) B=build-bench CFLAGS="-O2 -DNDEBUG" all
 	tests/bench/bench.sh build-bench
 
+man: $(MAN1) $(MAN3) $(MAN5)
+%.1: %.1.scd
+	SOURCE_DATE_EPOCH=$(MAN_EPOCH) scdoc <$< >$@
+%.3: %.3.scd
+	SOURCE_DATE_EPOCH=$(MAN_EPOCH) scdoc <$< >$@
+%.5: %.5.scd
+	SOURCE_DATE_EPOCH=$(MAN_EPOCH) scdoc <$< >$@
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(PKGDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(PKGDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	for p in $(PROGS); do install -m 644 cmd/completion/vmc.bash $(DESTDIR)$(BASHCOMPDIR)/$$p || exit 1; done
+	install -m 644 cmd/completion/_vmc $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(MAN3) $(DESTDIR)$(MANDIR)/man3
+	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(PROGS:%=$(B)/%) $(DESTDIR)$(BINDIR)
 	install -m 644 $(B)/libkdumpling.a $(DESTDIR)$(LIBDIR)
 	install -m 755 $(B)/libkdumpling.so $(DESTDIR)$(LIBDIR)/libkdumpling.so.$(VERSION)
@@ -108,7 +133,10 @@ uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%) $(DESTDIR)$(LIBDIR)/libkdumpling.a \
 	      $(DESTDIR)$(LIBDIR)/libkdumpling.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libkdumpling.so.0 \
 	      $(DESTDIR)$(LIBDIR)/libkdumpling.so \
-	      $(DESTDIR)$(INCDIR)/kdumpling.h $(DESTDIR)$(PKGDIR)/kdumpling.pc
+	      $(DESTDIR)$(INCDIR)/kdumpling.h $(DESTDIR)$(PKGDIR)/kdumpling.pc \
+	      $(MAN1:cmd/man/%=$(DESTDIR)$(MANDIR)/man1/%) $(DESTDIR)$(MANDIR)/man3/kdumpling.3 \
+	      $(DESTDIR)$(MANDIR)/man5/vmc-stream.5 \
+	      $(PROGS:%=$(DESTDIR)$(BASHCOMPDIR)/%) $(DESTDIR)$(ZSHCOMPDIR)/_vmc
 
 clean:
 	rm -rf build build-asan build-fuzz build-bench
