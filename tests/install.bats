@@ -25,7 +25,7 @@ build_example() { # PREFIX [-static]
 	cc -o example example.c $(PKG_CONFIG_PATH=$pc pkg-config --cflags kdumpling) $flags
 }
 
-@test "make install: programs, both libraries, the header and kdumpling.pc, each with its mode; LIBDIR from the environment" {
+@test "make install: programs, both libraries, the header, kdumpling.pc, manuals and completions, each with its mode; LIBDIR from the environment" {
 	install_to "$PWD/p"
 	run bash -c 'cd p && find . -type f -o -type l | sort | xargs stat -c "%n %A"'
 	assert_output "./bin/vmc-cat -rwxr-xr-x
@@ -39,7 +39,28 @@ build_example() { # PREFIX [-static]
 ./lib/libkdumpling.so lrwxrwxrwx
 ./lib/libkdumpling.so.0 lrwxrwxrwx
 ./lib/libkdumpling.so.$VERSION -rwxr-xr-x
-./lib/pkgconfig/kdumpling.pc -rw-r--r--"
+./lib/pkgconfig/kdumpling.pc -rw-r--r--
+./share/bash-completion/completions/vmc-cat -rw-r--r--
+./share/bash-completion/completions/vmc-note -rw-r--r--
+./share/bash-completion/completions/vmc-pack -rw-r--r--
+./share/bash-completion/completions/vmc-prstatus -rw-r--r--
+./share/bash-completion/completions/vmc-seg -rw-r--r--
+./share/bash-completion/completions/vmc-unpack -rw-r--r--
+./share/man/man1/vmc-cat.1 -rw-r--r--
+./share/man/man1/vmc-note.1 -rw-r--r--
+./share/man/man1/vmc-pack.1 -rw-r--r--
+./share/man/man1/vmc-prstatus.1 -rw-r--r--
+./share/man/man1/vmc-seg.1 -rw-r--r--
+./share/man/man1/vmc-unpack.1 -rw-r--r--
+./share/man/man3/kdumpling.3 -rw-r--r--
+./share/man/man5/vmc-stream.5 -rw-r--r--
+./share/zsh/site-functions/_vmc -rw-r--r--"
+	# man finds the pages by their names
+	run env MANPATH="$PWD/p/share/man" MANWIDTH=80 man vmc-pack
+	assert_success
+	assert_line --index 0 --regexp '^vmc-pack\(1\) +kdumpling manual +vmc-pack\(1\)$'
+	run env MANPATH="$PWD/p/share/man" man -w 5 vmc-stream
+	assert_output "$PWD/p/share/man/man5/vmc-stream.5"
 	LIBDIR=$PWD/q/lib64 install_to "$PWD/q"
 	[ -f q/lib64/libkdumpling.so.0 ] && [ -f q/lib64/pkgconfig/kdumpling.pc ] && [ ! -e q/lib ]
 }
