@@ -24,7 +24,7 @@ static void usage(void)
 	       "checks the stream as it reads it: a bad one fails, naming the record and\n"
 	       "its byte offset.  Segment bytes are printed only when asked for.\n"
 	       "\n");
-	cmd_help("--json", "print JSON lines: an object per line, addresses as hex strings");
+	cmd_help("--json", "print one JSON object: {\"records\": [...]}, a record's object a line, addresses as hex strings");
 	cmd_help("--hexdump ADDR:LEN", "print LEN bytes of physical memory from ADDR as xxd does, and which of them no segment holds; repeatable");
 	cmd_help("-h, --help, -V, --version", "%s", "");
 	printf("\nNumbers are decimal or 0x-hex; LEN may end in K or M (at most 16M).\n");
@@ -53,6 +53,10 @@ struct cat {
 	uint64_t records, segments, memory, cpus;
 };
 
+/* In JSON, the run's one object: {"records": [ and an object a line,
+ * until json_end. */
+static bool json_begun;
+
 /* ---- failures: where in the stream ---- */
 
 /* "NAME: record N at byte OFF: what", the record the reader is in; in
@@ -63,7 +67,10 @@ static noreturn void fail_at(const struct cat *c, const char *what)
 	size_t len = strlen(name);
 	uint64_t n = kdl_reader_record_number(c->r);
 
-	/* after what was shown of the stream */
+	/* after what was shown of the stream, its JSON left unclosed: a
+	 * stream that fails is no document */
+	if (c->json && json_begun)
+		putchar('\n');
 	fflush(stdout);
 	if (!n)
 		cmd_fail("%s", what);
@@ -103,12 +110,21 @@ static noreturn void corrupt(const struct cat *c, const char *fmt, ...)
 
 static void line_begin(const struct cat *c, const char *kind)
 {
+	if (c->json)
+		fputs(json_begun ? ",\n" : "{\"records\": [\n", stdout);
+	json_begun = true;
 	printf(c->json ? "{\"kind\": \"%s\"" : "%s", kind);
 }
 
 static void line_end(const struct cat *c)
 {
-	fputs(c->json ? "}\n" : "\n", stdout);
+	fputs(c->json ? "}" : "\n", stdout);
+}
+
+static void json_end(const struct cat *c)
+{
+	if (c->json)
+		fputs("\n]}\n", stdout);
 }
 
 /* Writes what comes before the value; returns what comes after it. */
@@ -680,7 +696,7 @@ static void print_hexdump(const struct cat *c, const struct hexdump *d)
 			printf("no segment holds 0x%" PRIx64 "-0x%" PRIx64 "\n", d->phys + start, d->phys + i);
 	}
 	if (c->json)
-		fputs("]}\n", stdout);
+		fputs("]}", stdout);
 }
 
 int main(int argc, char **argv)
@@ -711,6 +727,7 @@ int main(int argc, char **argv)
 		print_hexdump(&c, &c.dumps[i]);
 		free(c.dumps[i].bytes);
 	}
+	json_end(&c);
 	free(c.dumps);
 	free(hexdumps.items);
 	cmd_finish(ctx, c.r, NULL);

@@ -50,9 +50,11 @@ section() { # PAGE HEADING
 
 @test "every option of each program's --help is in its manual, and only those" {
 	for prog in $PROGS; do
-		# the synopsis, and the option column of the option lines
-		"$prog" --help | awk '/^$/ {u = 1} !u || /^  -/ {print substr($0, 1, 21)}' |
-			grep -oE -- '--[a-z][a-z-]*' | sort -u >help
+		# the synopsis, and the first option of each option line
+		{
+			"$prog" --help | awk '/^$/ {u = 1} !u {print} u && /^  -/ && !/--help/ {sub(/^  (-., )?/, ""); print $1}'
+			echo --help --version
+		} | grep -oE -- '--[a-z][a-z-]*' | sort -u >help
 		section "$ROOT/cmd/man/$prog.1" OPTIONS | grep -oE -- '--[a-z][a-z-]*' | sort -u >page
 		run comm -3 help page
 		assert_output ''

@@ -50,6 +50,14 @@ make_stream() {
 			rip=0xffffffff81001234 rsp=0xffff888000010000 >stream
 }
 
+# vmc-cat --json ARG..., its one object {"records": [...]} shown as the
+# line of each record, as vmc-cat writes them, without the commas
+# between them; its messages after them, as on a terminal
+cat_json() {
+	vmc-cat --json "$@" 2>&1 | sed '1{/^{"records": \[$/d}; ${/^]}$/d}; s/},$/}/'
+	return "${PIPESTATUS[0]}"
+}
+
 @test "--help prints the synopsis first and succeeds" {
 	run vmc-cat --help
 	assert_success
@@ -109,9 +117,11 @@ Try 'vmc-cat --help' for more information."
 	assert_success
 	assert_output "empty stream: no header, no records"
 	assert_equal "$stderr" ""
-	run vmc-cat --json </dev/null
+	run cat_json </dev/null
 	assert_success
 	assert_output '{"kind": "empty"}'
+	run vmc-cat --json </dev/null
+	assert_output $'{"records": [\n{"kind": "empty"}\n]}'
 }
 
 @test "a stream of no records: its version and its end" {
@@ -142,9 +152,9 @@ segment phys 0x100000 virt 0xffff888000100000 length 0x40000: data 0x40000, zero
 end: records 10, segments 1, memory 0x40000 (256.0 KiB), cpus 2"
 }
 
-@test "--json prints the same, an object per line, addresses as hex strings" {
+@test "--json prints the same, one object of a record a line, addresses as hex strings" {
 	make_stream
-	run vmc-cat --json <stream
+	run cat_json <stream
 	assert_success
 	assert_line --index 0 '{"kind": "stream", "version": 1}'
 	assert_line --index 1 '{"kind": "cpu", "cpu": 0, "pid": 1, "ppid": -1, "pgrp": 0, "sid": 0, "signo": 11, "sigcode": 0, "errno": 0, "cursig": 11, "utime": "0.000000", "stime": "0.000001", "cutime": "0.000000", "cstime": "0.000000", "registers": [{"name": "rip", "value": "0xffffffff81001234"}, {"name": "rsp", "value": "0xffff888000010000"}]}'
@@ -156,9 +166,10 @@ end: records 10, segments 1, memory 0x40000 (256.0 KiB), cpus 2"
 	assert_line --index 8 '{"kind": "segment", "phys": "0x100000", "virt": "0xffff888000100000", "length": 262144, "length_announced": true, "data": 262144, "zero": 0, "records": 1}'
 	assert_line --index 9 '{"kind": "end", "records": 10, "segments": 1, "memory": 262144, "cpus": 2}'
 	assert_equal "${#lines[@]}" 10
-	# every line is JSON of its own, and says what the text says
+	# one JSON object, its records saying what the text says
+	run vmc-cat --json <stream
 	run "$SYSPY" -c 'import json, sys
-objs = [json.loads(line) for line in open("/dev/stdin")]
+objs = json.load(sys.stdin)["records"]
 cpu = objs[1]
 print(len(objs), objs[2]["cpu"], {r["name"]: int(r["value"], 16) for r in cpu["registers"]}["rip"] == 0xffffffff81001234,
       int(objs[8]["virt"], 16) - int(objs[8]["phys"], 16) == 0xffff888000000000)' <<<"$output"
@@ -172,7 +183,7 @@ print(len(objs), objs[2]["cpu"], {r["name"]: int(r["value"], 16) for r in cpu["r
 	run vmc-cat <stream
 	refute_output --partial "$marker"
 	[ "${#output}" -lt 2048 ]
-	run vmc-cat --json <stream
+	run cat_json <stream
 	refute_output --partial "$marker"
 	[ "${#output}" -lt 4096 ]
 }
@@ -205,7 +216,7 @@ end: records 14, segments 1, memory 0x40000 (256.0 KiB), cpus 0"
 	cat sparse | vmc-seg --phys 0x2000 --virt 0x5000 - >piped
 	run vmc-cat <piped
 	assert_line --index 1 "segment phys 0x2000 virt 0x5000 length 0x10000 (unknown until its end): data 0x10000, zero 0x0 in 1 record"
-	run vmc-cat --json <piped
+	run cat_json <piped
 	assert_line --index 1 '{"kind": "segment", "phys": "0x2000", "virt": "0x5000", "length": 65536, "length_announced": false, "data": 65536, "zero": 0, "records": 1}'
 }
 
@@ -222,7 +233,7 @@ unknown record type 0x9abc flags 0x1 length 0
 unknown record type 0x7000 flags 0x6 length 300
 meta of type 0x4b444c7f ACME k=v
 end: records 4, segments 0, memory 0x0 (0 B), cpus 0"
-	run vmc-cat --json <private
+	run cat_json <private
 	assert_line --index 1 '{"kind": "unknown", "type": 32768, "flags": 0, "length": 5}'
 	assert_line --index 4 '{"kind": "meta", "type": 1262767231, "vendor": "ACME", "key": "k", "value": "v"}'
 }
@@ -245,7 +256,7 @@ vmcoreinfo 28 bytes, 3 lines
 note A\x01"Z type 0x2 size 4
 cpu 3: pid -5, ppid 0, pgrp 0, sid 0, signo 0, sigcode 0, errno 0, cursig 0, utime 0.000000, stime 0.000000, cutime 0.000000, cstime 0.000000; registers x\x07=0x7
 end: records 4, segments 0, memory 0x0 (0 B), cpus 1'
-	run vmc-cat --json <odd
+	run cat_json <odd
 	assert_success
 	assert_line --index 1 '{"kind": "arch", "name": "aarch64"}'
 	assert_line --index 2 '{"kind": "vmcoreinfo", "size": 28, "line_count": 3, "lines": ["OSRELEASE=6.1\u0009x", "KEY=\"q\\\"", "\u00ff=1"]}'
@@ -261,7 +272,7 @@ PY
 	run vmc-cat <cpu
 	assert_success
 	assert_line --index 1 "cpu 0: pid 0, ppid 0, pgrp 0, sid 0, signo 0, sigcode 0, errno 0, cursig 0, utime -1.000000, stime 2s+1000000us, cutime 0s-3us, cstime 0.000000; no registers"
-	run vmc-cat --json <cpu
+	run cat_json <cpu
 	assert_line --index 1 --partial '"utime": "-1.000000", "stime": "2s+1000000us", "cutime": "0s-3us", "cstime": "0.000000", "registers": []}'
 }
 
@@ -296,7 +307,7 @@ hexdump phys 0xff8 length 0x58
 no segment holds 0xff8-0xfff
 no segment holds 0x1020-0x102f
 no segment holds 0x1038-0x104f"
-	run vmc-cat --json --hexdump 0x101c:0x18 <holes
+	run cat_json --hexdump 0x101c:0x18 <holes
 	assert_line --index 4 '{"kind": "hexdump", "phys": "0x101c", "length": 24, "bytes": "00000000--------------------------------41424344", "missing": [{"start": "0x1020", "end": "0x102f"}]}'
 }
 
@@ -362,7 +373,7 @@ no segment holds 0x1038-0x104f"
 arch x86_64
 vmc-cat: stdin: record 2 at byte 38: corrupt stream: bad note record"
 	pystream cpu <<<'stream(rec(0x05, bytes(100)))'
-	run vmc-cat --json <cpu
+	run cat_json <cpu
 	assert_failure 1
 	assert_line --index -1 "vmc-cat: stdin: record 1 at byte 16: corrupt stream: short CPU record"
 	pystream big <<<'stream(rec(0x01, u64(0, 0)))'

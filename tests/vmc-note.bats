@@ -485,10 +485,10 @@ sys.stdout.buffer.write(b"\x89VMC\r\n\x1a\n" + struct.pack("<II", 1, 0)
 	printf '0x0000000100b86000 1024\n' >sysfs-vmcoreinfo
 	run --separate-stderr vmc-note --vmcoreinfo sysfs-vmcoreinfo </dev/null
 	assert_failure 1
-	assert_equal "$stderr" "vmc-note: sysfs-vmcoreinfo: this is where the kernel keeps its VMCOREINFO note (address and size, as /sys/kernel/vmcoreinfo tells), not the text: the note is in /proc/kcore and /proc/vmcore, which vmc-unpack reads"
+	assert_equal "$stderr" "vmc-note: sysfs-vmcoreinfo: this is where the kernel keeps its VMCOREINFO note (address and size, as /sys/kernel/vmcoreinfo tells), not the text: the note is in /proc/kcore and /proc/vmcore, which vmc-unpack reads (vmc-unpack /proc/kcore | vmc-cat shows it), and makedumpfile -g FILE -x vmlinux writes the text"
 	if [ -r /sys/kernel/vmcoreinfo ]; then
 		run --separate-stderr vmc-note --vmcoreinfo /sys/kernel/vmcoreinfo </dev/null
 		assert_failure 1
-		assert_equal "$stderr" "vmc-note: /sys/kernel/vmcoreinfo: this is where the kernel keeps its VMCOREINFO note (address and size, as /sys/kernel/vmcoreinfo tells), not the text: the note is in /proc/kcore and /proc/vmcore, which vmc-unpack reads"
+		assert_equal "$stderr" "vmc-note: /sys/kernel/vmcoreinfo: this is where the kernel keeps its VMCOREINFO note (address and size, as /sys/kernel/vmcoreinfo tells), not the text: the note is in /proc/kcore and /proc/vmcore, which vmc-unpack reads (vmc-unpack /proc/kcore | vmc-cat shows it), and makedumpfile -g FILE -x vmlinux writes the text"
 	fi
 }

@@ -155,7 +155,7 @@ int kdl_dump_set_vmcoreinfo_file(kdl_dump *dump, const char *path)
 	ret = kdl_dump_set_vmcoreinfo(dump, text, len);
 	if (ret && note_address(text)) {
 		kdl_err(dump->ctx, KDL_ERR_CORRUPT,
-		        "%s: this is where the kernel keeps its VMCOREINFO note (address and size, as /sys/kernel/vmcoreinfo tells), not the text: the note is in /proc/kcore and /proc/vmcore, which vmc-unpack reads",
+		        "%s: this is where the kernel keeps its VMCOREINFO note (address and size, as /sys/kernel/vmcoreinfo tells), not the text: the note is in /proc/kcore and /proc/vmcore, which vmc-unpack reads (vmc-unpack /proc/kcore | vmc-cat shows it), and makedumpfile -g FILE -x vmlinux writes the text",
 		        path);
 	} else if (ret && kdl_ctx_status(dump->ctx) == KDL_ERR_INVALID) {
 		/* only the text can be wrong now: what a file holds is
