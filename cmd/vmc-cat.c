@@ -624,11 +624,26 @@ static void parse_hexdump(kdl_ctx *ctx, char *arg, struct hexdump *d)
 		cmd_usage_error("--hexdump: '%s': LEN is 1 to %u bytes", arg, HEXDUMP_MAX);
 	if (d->len - 1 > UINT64_MAX - d->phys)
 		cmd_usage_error("--hexdump: '%s' goes past the end of the address space", arg);
-	/* the bytes, then whether a segment holds each, in one block */
-	d->bytes = calloc(2, (size_t)d->len);
-	if (!d->bytes)
+}
+
+/* For each range, its bytes and whether a segment holds each, all in
+ * one block. */
+static uint8_t *hexdump_alloc(struct hexdump *dumps, size_t n)
+{
+	size_t total = 0;
+	uint8_t *block, *p;
+
+	for (size_t i = 0; i < n; i++)
+		total += 2 * (size_t)dumps[i].len;
+	p = block = calloc(1, total ? total : 1);
+	if (!block)
 		cmd_fail("out of memory");
-	d->held = d->bytes + d->len;
+	for (size_t i = 0; i < n; i++) {
+		dumps[i].bytes = p;
+		dumps[i].held = p + dumps[i].len;
+		p += 2 * (size_t)dumps[i].len;
+	}
+	return block;
 }
 
 /* Byte i of the range: its two hex digits, "--" if no segment holds it. */
@@ -711,6 +726,7 @@ int main(int argc, char **argv)
 	};
 	int first = cmd_parse(ctx, argc, argv, opts, usage);
 	struct cat c = {.ctx = ctx, .json = json, .ndumps = hexdumps.count};
+	uint8_t *block;
 
 	if (first != argc)
 		cmd_usage_error("unexpected argument '%s'", argv[first]);
@@ -719,15 +735,15 @@ int main(int argc, char **argv)
 		cmd_fail("out of memory");
 	for (size_t i = 0; i < hexdumps.count; i++)
 		parse_hexdump(ctx, hexdumps.items[i], &c.dumps[i]);
+	block = hexdump_alloc(c.dumps, c.ndumps);
 	c.r = cmd_upstream(ctx);
 	if (!c.r)
 		cmd_usage_error("refusing to read a binary stream from a terminal; pipe a vmc- program into it");
 	read_stream(&c);
-	for (size_t i = 0; i < c.ndumps; i++) {
+	for (size_t i = 0; i < c.ndumps; i++)
 		print_hexdump(&c, &c.dumps[i]);
-		free(c.dumps[i].bytes);
-	}
 	json_end(&c);
+	free(block);
 	free(c.dumps);
 	free(hexdumps.items);
 	cmd_finish(ctx, c.r, NULL);

@@ -176,18 +176,37 @@ static void warn_if_dump(const struct segments *o)
 	         e->summary, e->name);
 }
 
+/* The options given, for the two forms. */
+struct given {
+	bool phys, virt, offset, length, iomem;
+};
+
+static void check_usage(const struct given *g, bool keep_going, int operands)
+{
+	if (g->iomem && (g->phys || g->virt || g->offset || g->length))
+		cmd_usage_error("--iomem reads each range at its own address; --phys, --virt, --offset and --length do not go with it");
+	if (!g->iomem && keep_going)
+		cmd_usage_error("--keep-going goes with --iomem");
+	if (g->iomem && (operands < 1 || operands > 2))
+		cmd_usage_error("give the DEVICE to read, after the iomem FILE if not /proc/iomem");
+	if (!g->iomem && !g->phys)
+		cmd_usage_error("--phys is required");
+	if (!g->iomem && operands != 1)
+		cmd_usage_error("give one FILE, or - for raw bytes on stdin");
+}
+
 int main(int argc, char **argv)
 {
 	kdl_ctx *ctx = cmd_init("vmc-seg", true);
 	struct segment s = {.length = KDL_LENGTH_UNKNOWN};
 	struct segments o = {.list = &s, .n = 1};
-	bool have_phys = false, have_virt = false, have_offset = false, have_length = false, iomem = false;
+	struct given given = {0};
 	const struct cmd_option opts[] = {
-		{.name = "phys", .arg = CMD_U64, .value = &s.phys, .given = &have_phys},
-		{.name = "virt", .arg = CMD_U64, .value = &s.virt, .given = &have_virt},
-		{.name = "offset", .arg = CMD_SIZE, .value = &s.offset, .given = &have_offset},
-		{.name = "length", .arg = CMD_SIZE, .value = &s.length, .given = &have_length},
-		{.name = "iomem", .arg = CMD_FLAG, .value = &iomem},
+		{.name = "phys", .arg = CMD_U64, .value = &s.phys, .given = &given.phys},
+		{.name = "virt", .arg = CMD_U64, .value = &s.virt, .given = &given.virt},
+		{.name = "offset", .arg = CMD_SIZE, .value = &s.offset, .given = &given.offset},
+		{.name = "length", .arg = CMD_SIZE, .value = &s.length, .given = &given.length},
+		{.name = "iomem", .arg = CMD_FLAG, .value = &given.iomem},
 		{.name = "keep-going", .arg = CMD_FLAG, .value = &o.keep_going},
 		{0},
 	};
@@ -195,24 +214,15 @@ int main(int argc, char **argv)
 	kdl_reader *r = NULL;
 	kdl_writer *w;
 
-	if (iomem && (have_phys || have_virt || have_offset || have_length))
-		cmd_usage_error("--iomem reads each range at its own address; --phys, --virt, --offset and --length do not go with it");
-	if (!iomem && o.keep_going)
-		cmd_usage_error("--keep-going goes with --iomem");
-	if (iomem && (first == argc || argc - first > 2))
-		cmd_usage_error("give the DEVICE to read, after the iomem FILE if not /proc/iomem");
-	if (!iomem && !have_phys)
-		cmd_usage_error("--phys is required");
-	if (!iomem && first != argc - 1)
-		cmd_usage_error("give one FILE, or - for raw bytes on stdin");
-	if (have_length && kdl_segment_check(ctx, s.phys, s.length))
+	check_usage(&given, o.keep_going, argc - first);
+	if (given.length && kdl_segment_check(ctx, s.phys, s.length))
 		cmd_die(ctx, "--length");
-	if (!have_virt)
+	if (!given.virt)
 		s.virt = s.phys;
 	o.name = argv[argc - 1];
-	if (iomem && !strcmp(o.name, "-"))
+	if (given.iomem && !strcmp(o.name, "-"))
 		cmd_usage_error("a DEVICE is read at its physical addresses: not stdin");
-	if (iomem)
+	if (given.iomem)
 		from_iomem(ctx, &o, argc - first == 2 ? argv[first] : "/proc/iomem");
 	w = cmd_downstream(ctx);
 	if (!strcmp(o.name, "-")) {
@@ -224,7 +234,7 @@ int main(int argc, char **argv)
 			cmd_fail("%s: %s", o.name, strerror(errno));
 		r = cmd_upstream(ctx);
 	}
-	if (!iomem) {
+	if (!given.iomem) {
 		if (kdl_input_length(ctx, o.fd, o.name, s.offset, &s.length))
 			cmd_die(ctx, NULL);
 		warn_if_dump(&o);
@@ -237,7 +247,7 @@ int main(int argc, char **argv)
 	put_below(ctx, w, &o, UINT64_MAX);
 	if (o.lost)
 		cmd_warn("%" PRIu64 " bytes of %s could not be read and were left out", o.lost, o.name);
-	if (iomem)
+	if (given.iomem)
 		free(o.list);
 	cmd_finish(ctx, r, w);
 	return EXIT_SUCCESS;

@@ -76,6 +76,14 @@ print("\n".join(found))'
 	assert_output ''
 }
 
+@test "gcc -fanalyzer finds nothing in the library or the programs" {
+	# a file a job, a job per CPU
+	run bash -c 'printf "%s\n" "$1"/lib/*/*.c "$1"/cmd/*.c |
+		xargs -P "$(nproc)" -I{} gcc -fanalyzer -D_GNU_SOURCE -I"$1/lib" -O0 -c -o /dev/null {} 2>&1' _ "$ROOT"
+	assert_success
+	assert_output ''
+}
+
 @test "the layers of lib call downwards only" {
 	calls | awk '{ split($1, a, "/"); split($2, b, "/"); if (a[1] != b[1]) print a[1], b[1] }' |
 		sort -u >layers

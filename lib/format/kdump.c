@@ -268,9 +268,10 @@ static int merging_start(struct kdl_job *job, struct merging *m)
 		return 0;
 	m->state = codec->new_state ? codec->new_state(job->plan->level) : NULL;
 	m->buf = malloc(2 * (size_t)page + codec->bound(page));
-	if (!m->buf || (codec->new_state && !m->state))
-		return kdl_err(job->ctx, KDL_ERR_NOMEM, "out of memory");
-	return 0;
+	if (m->buf && (!codec->new_state || m->state))
+		return 0;
+	kdl_err(job->ctx, KDL_ERR_NOMEM, "out of memory");
+	return -1;
 }
 
 static void merging_end(struct kdl_job *job, struct merging *m)

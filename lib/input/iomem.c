@@ -33,14 +33,14 @@ int kdl_iomem_ram(kdl_ctx *ctx, const char *path, struct kdl_range **ranges,
 	size_t len, cap = 0, n = 0, lineno = 0;
 	char *text = kdl_read_file(ctx, path, IOMEM_MAX, "an iomem listing", &len);
 	struct kdl_range *list = NULL;
-	bool addresses = false;
+	bool listed = false, addresses = false;
 	int ret = 0;
 
 	if (!text)
 		return -1;
 	for (char *line = text, *next; !ret && *line; line = next) {
 		struct kdl_range r;
-		const char *name = "";
+		const char *name;
 
 		next = line + strcspn(line, "\n");
 		if (*next)
@@ -49,13 +49,15 @@ int kdl_iomem_ram(kdl_ctx *ctx, const char *path, struct kdl_range **ranges,
 		/* nested ranges (kernel code, reserved parts) lie within RAM */
 		if (*line == ' ' || !*line)
 			continue;
-		if (!parse_line(line, &r, &name) || r.end < r.start)
+		if (!parse_line(line, &r, &name) || r.end < r.start) {
 			ret = kdl_err(ctx, KDL_ERR_CORRUPT, "%s: line %zu is not 'START-END : NAME' as /proc/iomem writes it: '%.80s'",
 			              path, lineno, line);
-		else if (r.end)
-			addresses = true;
-		/* what a listing read without root shows */
-		if (ret || !r.end || strcmp(name, "System RAM"))
+			continue;
+		}
+		listed = true;
+		addresses |= r.end != 0;
+		/* 0-0: what a listing read without root shows */
+		if (!r.end || strcmp(name, "System RAM"))
 			continue;
 		if (n && r.start <= list[n - 1].end)
 			ret = kdl_err(ctx, KDL_ERR_CORRUPT, "%s: line %zu: System RAM 0x%" PRIx64 "-0x%" PRIx64 " is not after the range before it",
@@ -66,7 +68,7 @@ int kdl_iomem_ram(kdl_ctx *ctx, const char *path, struct kdl_range **ranges,
 			list[n++] = r;
 	}
 	free(text);
-	if (!ret && !addresses)
+	if (!ret && listed && !addresses)
 		ret = kdl_err(ctx, KDL_ERR_IO, "%s: every address reads as 0: only root sees them", path);
 	else if (!ret && !n)
 		ret = kdl_err(ctx, KDL_ERR_CORRUPT, "%s: no top-level System RAM range", path);

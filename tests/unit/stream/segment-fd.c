@@ -82,19 +82,13 @@ static bool read_bytes(kdl_reader *r, struct segment *s)
 	return false;
 }
 
-/* One segment from fd at phys, as a stream, and what it holds. */
-static void stream_segment(struct segment *s, int fd, const char *name,
-                           uint64_t phys, uint64_t offset, uint64_t length)
+/* The stream w wrote to out, ended, read back: one segment, and what
+ * it holds. */
+static void read_back(struct segment *s, kdl_writer *w, int out)
 {
-	int out = create("stream");
-	kdl_writer *w = kdl_writer_new(ctx, out, "stream");
 	kdl_reader *r;
 	struct kdl_record hdr;
 
-	memset(s, 0, sizeof(*s));
-	if (!CHECK(w))
-		return;
-	s->ret = kdl_stream_segment_fd(w, phys, VIRT, fd, name, offset, length);
 	if (s->ret) {
 		kdl_writer_free(w);
 		close(out);
@@ -112,6 +106,20 @@ static void stream_segment(struct segment *s, int fd, const char *name,
 		fprintf(stderr, "  not one segment: %s\n", kdl_ctx_error(ctx));
 	kdl_reader_free(r);
 	close(out);
+}
+
+/* One segment from fd at phys, as a stream, and what it holds. */
+static void stream_segment(struct segment *s, int fd, const char *name,
+                           uint64_t phys, uint64_t offset, uint64_t length)
+{
+	int out = create("stream");
+	kdl_writer *w = kdl_writer_new(ctx, out, "stream");
+
+	memset(s, 0, sizeof(*s));
+	if (!CHECK(w))
+		return;
+	s->ret = kdl_stream_segment_fd(w, phys, VIRT, fd, name, offset, length);
+	read_back(s, w, out);
 }
 
 /* A segment of length bytes at 0x4000 holding what, in these records. */
@@ -434,6 +442,57 @@ static void test_past_the_address_space(void)
 	free(mem);
 }
 
+/* A RAM device read at physical addresses: a file standing in for one
+ * that ends 4 KiB into the range read, with and without keep_going. */
+static void test_device(void)
+{
+	uint8_t *mem = memory(0x7000);
+	int fd = mem ? file_of("device", mem, 0x7000) : -1;
+	char *warning = NULL;
+	uint64_t lost = 0;
+	struct segment s;
+	int out;
+	kdl_writer *w;
+
+	if (!CHECK(fd >= 0)) {
+		free(mem);
+		return;
+	}
+	memset(&s, 0, sizeof(s));
+	out = create("stream");
+	w = kdl_writer_new(ctx, out, "stream");
+	if (!CHECK(w))
+		return;
+	s.ret = kdl_stream_segment_device(w, fd, "device", 0x4000, 0x4000, 0, &lost);
+	read_back(&s, w, out);
+	check_refused(&s, "device: ended after 12288 of 16384 bytes");
+	/* the pages it reads, in a segment of a length known at its end;
+	 * the rest left out, with a warning */
+	kdl_ctx_set_warn(ctx, collect_warnings, &warning);
+	memset(&s, 0, sizeof(s));
+	out = create("stream");
+	w = kdl_writer_new(ctx, out, "stream");
+	if (!CHECK(w))
+		return;
+	s.ret = kdl_stream_segment_device(w, fd, "device", 0x4000, 0x4000, 1, &lost);
+	read_back(&s, w, out);
+	if (CHECK_EQ(s.ret, 0) && CHECK(s.well_formed)) {
+		CHECK_EQ(s.seg.phys, 0x4000);
+		CHECK_EQ(s.seg.virt, 0x4000);
+		CHECK_EQ(s.seg.length, KDL_LENGTH_UNKNOWN);
+		CHECK_EQ(s.end, 0x3000);
+		if (CHECK_EQ(s.filled, 0x3000))
+			CHECK_MEM(s.bytes, mem + 0x4000, 0x3000);
+	}
+	CHECK_EQ(lost, 0x1000);
+	CHECK_STR(warning, "device: 0x7000-0x7fff cannot be read (past the end of it); left out\n");
+	kdl_ctx_set_warn(ctx, NULL, NULL);
+	free(warning);
+	free(s.bytes);
+	close(fd);
+	free(mem);
+}
+
 int main(void)
 {
 	/* a feeder whose reader has stopped gets EPIPE, not a signal */
@@ -449,6 +508,7 @@ int main(void)
 	test_read_in_chunks();
 	test_empty_input();
 	test_past_the_address_space();
+	test_device();
 	kdl_ctx_free(ctx);
 	return check_done("stream/segment-fd");
 }
