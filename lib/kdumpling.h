@@ -296,6 +296,10 @@ struct kdl_stats {
 	uint64_t pages_dumped;
 	uint64_t pages_zero;
 	uint64_t compressed_size;
+	/* what a dump level above 1 left out, as makedumpfile counts it:
+	 * non-private cache, private cache, user data, free, hwpoison and
+	 * offline pages */
+	uint64_t pages_excluded[6];
 };
 
 /* opts NULL: the defaults. */

@@ -10,6 +10,7 @@
 # kernel's debug symbols, read the results as the kernel they come from.
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 FIX=${KDL_FIXTURES:-$TESTS/../build/fixtures}
 DUMPS=$TESTS/fixtures/dumps.py
@@ -313,4 +314,83 @@ crash_shows_panic() { # [FILE...]
 @test "makedumpfile --split, both files given | vmc-pack --format kdump: the same" {
 	pack_fixture mdf-split kdump
 	holds_fixture mdf-split
+}
+
+# ---- dump levels 2 to 31: what makedumpfile -d N leaves out ----
+
+# makedumpfile -l -d LEVEL of the ELF dump ./elf into ./theirs, and
+# vmc-unpack ./elf | vmc-pack --dump-level LEVEL into ./ours (lzo, both);
+# the same pages kept, byte for byte, and the same counts of each class
+# left out.  (makedumpfile cannot read QEMU's ELF, with its section
+# headers, itself: ./elf is QEMU's dump through vmc-pack.  Pages a
+# PT_LOAD holds only part of do not count: makedumpfile leaves them out
+# at every level, -d 0 too, and vmc-pack keeps them.)
+same_level_as_makedumpfile() { # LEVEL [VMC-PACK ARG]...
+	# makedumpfile writes no file that exists
+	rm -f theirs
+	makedumpfile --message-level 16 -l -d "$1" elf theirs >report 2>&1 || fail "$(cat report)"
+	run --separate-stderr bash -c 'set -o pipefail; vmc-unpack elf | vmc-pack --format kdump --compress lzo --dump-level "$@" --json -o ours' _ "$@"
+	assert_success
+	json=$output
+	run "$SYSPY" "$DUMPS" kept theirs ours elf
+	assert_success
+	assert_output ''
+	# makedumpfile's report: "Non-private cache pages : 0x..." and so on
+	run "$SYSPY" - report "$json" <<'PY'
+import json, re, sys
+report = open(sys.argv[1]).read()
+ours = json.loads(sys.argv[2])['pages_excluded']
+for key, label in (('cache', 'Non-private cache pages'), ('cache_private', 'Private cache pages'),
+                   ('user', 'User process data pages'), ('free', 'Free pages'),
+                   ('hwpoison', 'Hwpoison pages'), ('offline', 'Offline pages')):
+    theirs = int(re.search(label + r' *: *(0x[0-9a-f]+)', report).group(1), 16)
+    if theirs != ours[key]:
+        print('%s: makedumpfile %d, vmc-pack %d' % (key, theirs, ours[key]))
+PY
+	assert_success
+	assert_output ''
+}
+
+@test "QEMU's ELF dump | vmc-pack --dump-level 2, 4, 8, 16, 31: the pages makedumpfile -d N keeps, byte for byte, and its counts" {
+	vmc-unpack "$FIX/qemu.elf" | vmc-pack -o elf
+	for level in 2 4 8 16 31; do
+		same_level_as_makedumpfile "$level"
+	done
+	# the pattern the guest's process wrote is user data
+	run "$SYSPY" "$DUMPS" pattern ours "$FIX/qemu.pattern" --absent
+	assert_success
+	assert_output ''
+}
+
+@test "/proc/vmcore | vmc-pack --dump-level 2, 4, 8, 16, 31: the same" {
+	vmc-unpack "$FIX/vmcore" | vmc-pack -o elf
+	for level in 2 4 8 16 31; do
+		same_level_as_makedumpfile "$level"
+	done
+	# -d 31: crash shows the release, drgn the tasks and the crashed stack
+	mv ours dump
+	kernel_reads vmcore
+}
+
+@test "/proc/vmcore | vmc-pack --dump-level 31: the same bytes with 1, 2 and 3 threads, and makedumpfile's own -d 31 of it read as the kernel" {
+	for t in 1 2 3; do
+		vmc-unpack "$FIX/vmcore" | vmc-pack --format kdump --dump-level 31 --threads "$t" -o "d$t"
+	done
+	cmp d1 d2
+	cmp d1 d3
+	run "$SYSPY" "$DUMPS" kept "$FIX/mdf-d31" d1 "$FIX/vmcore"
+	assert_success
+	assert_output ''
+}
+
+@test "a dump level above 1 without the VMCOREINFO, or in ELF: refused, naming why, and nothing written" {
+	mkdir out
+	run bash -c 'vmc-unpack "$1" | vmc-note --drop VMCOREINFO | vmc-pack --format kdump --dump-level 31 -o out/vmcore' _ "$FIX/qemu.elf"
+	assert_failure 1
+	assert_output --regexp '^vmc-pack: dump level 31 needs .* VMCOREINFO'
+	run bash -c 'vmc-unpack "$1" | vmc-pack --dump-level 31 -o out/vmcore' _ "$FIX/qemu.elf"
+	assert_failure 1
+	assert_output "vmc-pack: dump level 31: the elf format does not leave out pages yet; use the kdump format"
+	run ls -A out
+	assert_output ''
 }

@@ -6,6 +6,7 @@
 #define KDL_FORMAT_H
 
 #include "codec/codec.h"
+#include "filter/filter.h"
 #include "model/model.h"
 #include "output/output.h"
 
@@ -57,6 +58,9 @@ struct kdl_job {
 	/* segment bytes taken, and announced by EXTENT records or the
 	 * frozen dump, for the progress callback */
 	uint64_t done, announced;
+	/* the pages the dump level leaves out, decided before the first
+	 * segment comes; NULL: none */
+	const struct kdl_exclusion *excluded;
 };
 
 /* An output format, driven in this order: for each segment, in any
@@ -75,6 +79,9 @@ struct kdl_format_ops {
 
 	/* It writes its pages in plan->split files. */
 	bool can_split;
+
+	/* It leaves out the pages in job->excluded. */
+	bool can_exclude;
 
 	/* A segment starts at job->seg.phys; optional.
 	 * Returns 0, or -1 with the error on job->ctx. */

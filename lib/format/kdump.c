@@ -188,6 +188,18 @@ static int segments_within_phys_bits(const struct kdl_job *job)
 	return 0;
 }
 
+/* Of the n pages from pfn, how many the dump level keeps in a row. */
+static uint64_t kept_run(const struct kdl_job *job, uint64_t pfn, uint64_t n)
+{
+	uint64_t k = 1;
+
+	if (!job->excluded)
+		return n;
+	while (k < n && !kdl_left_out(job->excluded, pfn + k))
+		k++;
+	return k;
+}
+
 static int kdump_bytes(struct kdl_job *job, struct kdl_source *src)
 {
 	struct kdump_priv *priv = job->priv;
@@ -203,8 +215,20 @@ static int kdump_bytes(struct kdl_job *job, struct kdl_source *src)
 		uint64_t pfn = addr >> priv->shift, n = src->len, got;
 		uint8_t *page;
 
+		if (kdl_left_out(job->excluded, pfn)) {
+			/* the rest of the page, and the left-out pages after it */
+			uint64_t skip = priv->page - in;
+
+			while (skip < n && kdl_left_out(job->excluded, (addr + skip) >> priv->shift))
+				skip += priv->page;
+			skip = skip < n ? skip : n;
+			if (kdl_source_skip(src, skip))
+				return -1;
+			addr += skip;
+			continue;
+		}
 		if (!in && n >= priv->page) {
-			uint64_t want = n >> priv->shift;
+			uint64_t want = kept_run(job, pfn, n >> priv->shift);
 
 			/* pages in the order they came */
 			if (close_part(priv))
@@ -452,8 +476,9 @@ static int lay_out_ahead(struct kdl_job *job)
 	size_t notes_len;
 	struct kdump_layout l;
 
-	/* split files and the flattened format are written at the end */
-	if (!job->ahead || job->plan->split > 1 || job->out->flat)
+	/* split files and the flattened format are written at the end, and
+	 * what the dump level leaves out shortens the descriptor table */
+	if (!job->ahead || job->plan->split > 1 || job->out->flat || job->excluded)
 		return 0;
 	if (kdl_dump_notes_size(job->dump, &notes_len))
 		return -1;
@@ -600,16 +625,18 @@ static void put_sub_header(uint8_t *s, const struct kdl_job *job,
 
 /* Both bitmaps: every page a segment covers, block by block so that a
  * sparse address space costs no memory; all-zero blocks are holes. */
-static int write_bitmaps(struct kdl_out *out, const kdl_dump *dump,
+static int write_bitmaps(struct kdl_out *out, const struct kdl_job *job,
                          const struct kdump_layout *l, uint32_t page)
 {
+	const kdl_dump *dump = job->dump;
 	uint64_t bits_per_block = (uint64_t)page * 8;
-	uint8_t *block = kdl_alloc(out->ctx, page);
+	uint8_t *block = kdl_alloc(out->ctx, 2 * (size_t)page), *dumped;
 	size_t seg = 0;
 	int ret = 0;
 
 	if (!block)
 		return -1;
+	dumped = block + page;
 	for (uint64_t b = 0; b < l->bitmap_len && seg < dump->nsegs && !ret; b++) {
 		uint64_t first, last;
 		bool any = false;
@@ -637,9 +664,14 @@ static int write_bitmaps(struct kdl_out *out, const kdl_dump *dump,
 				break;
 			seg++;
 		}
+		/* the second bitmap: the pages the dump level keeps */
+		memcpy(dumped, block, page);
+		for (uint64_t pfn = first; job->excluded && any && pfn < last; pfn++)
+			if (kdl_left_out(job->excluded, pfn))
+				dumped[(pfn - first) / 8] &= (uint8_t)~(1u << (pfn % 8));
 		if (any)
 			ret = kdl_out_write(out, block, page, l->bitmap_off + b * page) ||
-			      kdl_out_write(out, block, page,
+			      kdl_out_write(out, dumped, page,
 			                    l->bitmap_off + (l->bitmap_len + b) * page);
 	}
 	free(block);
@@ -797,7 +829,7 @@ static int write_head(struct kdl_job *job, const struct kdump_layout *l,
 	return kdl_out_write(f->out, head, KDUMP_HEADER_SIZE, 0) ||
 	       kdl_out_write(f->out, head + priv->page, KDUMP_SUB_HEADER_SIZE + notes->len,
 	                     priv->page) ||
-	       write_bitmaps(f->out, job->dump, l, priv->page);
+	       write_bitmaps(f->out, job, l, priv->page);
 }
 
 /* A file's pages, after its descriptors. */
@@ -966,6 +998,8 @@ static void kdump_stats(struct kdl_job *job, struct kdl_stats *st)
 	st->dump_level = job->plan->dump_level;
 	st->pages_total = count_pages(job->dump->segs, job->dump->nsegs,
 	                              kdl_dump_page_size(job->dump));
+	if (job->excluded)
+		memcpy(st->pages_excluded, job->excluded->pages, sizeof(st->pages_excluded));
 	if (job->out) {
 		st->pages_zero = priv->zero_pages;
 		st->pages_dumped = priv->npages - priv->zero_pages;
@@ -994,6 +1028,7 @@ const struct kdl_format_ops kdl_format_kdump = {
 	},
 	.priv_size = sizeof(struct kdump_priv),
 	.can_split = true,
+	.can_exclude = true,
 	.segment_begin = kdump_segment_begin,
 	.bytes = kdump_bytes,
 	.finish = kdump_finish,

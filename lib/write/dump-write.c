@@ -25,12 +25,16 @@ static int write_dump(kdl_dump *dump, const char *path,
                       const struct kdl_options *opts, struct kdl_stats *st)
 {
 	struct kdl_plan plan;
+	struct kdl_exclusion ex = {0};
 	struct kdl_job job;
 	int ret = -1;
 
 	if (kdl_plan_make(dump->ctx, opts, &plan) || kdl_dump_freeze(dump) ||
 	    kdl_job_start(&job, dump->ctx, dump, &plan, path))
 		return -1;
+	/* the levels above 1 read the kernel's structures in the memory */
+	if (path && (plan.dump_level & ~1) && kdl_job_exclude(&job, &ex))
+		goto out;
 	for (size_t i = 0; path && i < dump->nsegs; i++)
 		if (write_segment(&job, &dump->segs[i]))
 			goto out;
@@ -40,6 +44,7 @@ out:
 		kdl_job_abort(&job);
 	else
 		kdl_job_free(&job);
+	kdl_exclusion_free(&ex);
 	return ret;
 }
 

@@ -53,9 +53,6 @@ int kdl_options_set_dump_level(kdl_ctx *ctx, struct kdl_options *opts,
 {
 	if (level < 0 || level > 31)
 		return kdl_err(ctx, KDL_ERR_INVALID, "dump levels are 0 to 31, not %d", level);
-	if (level & ~1)
-		return kdl_err(ctx, KDL_ERR_INVALID, "dump level %d: bits 2, 4, 8 and 16 (cache, private cache, user and free pages) need the kernel's page structures, which kdumpling cannot read; only 0 and 1 (zero pages) are supported",
-		               level);
 	opts->dump_level = level;
 	return 0;
 }
@@ -126,6 +123,9 @@ int kdl_plan_make(kdl_ctx *ctx, const struct kdl_options *opts,
 	if (plan->split > 1 && !plan->format->can_split)
 		return kdl_err(ctx, KDL_ERR_INVALID, "the %s format cannot be split into files; use the kdump format",
 		               plan->format->info.name);
+	if ((plan->dump_level & ~1) && !plan->format->can_exclude)
+		return kdl_err(ctx, KDL_ERR_UNSUPPORTED, "dump level %d: the %s format does not leave out pages yet; use the kdump format",
+		               plan->dump_level, plan->format->info.name);
 	if (plan->split > 1 && plan->flat)
 		return kdl_err(ctx, KDL_ERR_INVALID, "a dump split into files cannot be flattened: makedumpfile --split writes them as they are");
 	plan->timestamp = checked.has_timestamp ? checked.timestamp : (uint64_t)time(NULL);

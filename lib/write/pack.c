@@ -4,6 +4,7 @@
  * (kdl_dump_read_stream). */
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "write/write.h"
@@ -239,6 +240,33 @@ static int read_all(struct packer *pk)
 	return more;
 }
 
+/* Dump levels above 1 decide from the kernel's structures, anywhere in
+ * the memory: the stream is kept whole (beside the dump, as its scratch
+ * files are), then written as a dump built through the API. */
+static int pack_whole(kdl_dump *dump, kdl_reader *r, const char *path,
+                      const struct kdl_options *opts, struct kdl_stats *st)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+	struct kdl_plan plan;
+	char *dir = NULL;
+	int ret;
+
+	/* refused before the stream is read, not after */
+	if (kdl_plan_make(dump->ctx, opts, &plan))
+		return -1;
+	if (slash)
+		dir = kdl_asprintf(dump->ctx, "%.*s", (int)(slash - path + (slash == path)), path);
+	else if (path && strcmp(path, "-"))
+		dir = kdl_asprintf(dump->ctx, ".");
+	if ((slash || (path && strcmp(path, "-"))) && !dir)
+		return -1;
+	ret = kdl_dump_read_stream(dump, r, dir ? dir : opts->scratch_dir);
+	free(dir);
+	if (ret)
+		return -1;
+	return path ? kdl_dump_write(dump, path, opts, st) : kdl_dump_stats(dump, opts, st);
+}
+
 int kdl_pack_stream(kdl_dump *dump, kdl_reader *r, const char *path,
                     const struct kdl_options *opts, struct kdl_stats *st)
 {
@@ -251,6 +279,8 @@ int kdl_pack_stream(kdl_dump *dump, kdl_reader *r, const char *path,
 	if (dump->nsegs)
 		return kdl_err(dump->ctx, KDL_ERR_INVALID,
 		               "the dump holds segments already; kdl_pack_stream writes those of the stream alone (kdl_dump_read_stream adds them to others)");
+	if (opts && (opts->dump_level & ~1))
+		return pack_whole(dump, r, path, opts, st);
 	if (kdl_plan_make(dump->ctx, opts, &plan) ||
 	    kdl_job_start(&job, dump->ctx, dump, &plan, path))
 		return -1;

@@ -5,6 +5,18 @@
 #include "codec/codec.h"
 #include "model/model.h"
 
+/* The classes of pages a dump level leaves out, in kdl_stats' order. */
+static const struct {
+	const char *key, *text;
+} excluded_classes[] = {
+	{"cache", "Cache pages:"},
+	{"cache_private", "Private cache:"},
+	{"user", "User pages:"},
+	{"free", "Free pages:"},
+	{"hwpoison", "Poisoned pages:"},
+	{"offline", "Offline pages:"},
+};
+
 /* Page data written per byte of memory, as makedumpfile reports it. */
 static double ratio(const struct kdl_stats *st)
 {
@@ -42,6 +54,10 @@ static void text(struct kdl_str *b, const kdl_dump *dump,
 		} else {
 			kdl_str_add(b, "Pages:           %" PRIu64 " total, %" PRIu64 " dumped, %" PRIu64 " excluded as zero\n",
 			            st->pages_total, st->pages_dumped, st->pages_zero);
+			if (st->dump_level & ~1)
+				for (size_t i = 0; i < KDL_ARRAY_SIZE(excluded_classes); i++)
+					kdl_str_add(b, "%-17s%" PRIu64 " excluded\n", excluded_classes[i].text,
+					            st->pages_excluded[i]);
 			kdl_str_add(b, "Compressed size: %" PRIu64 " bytes (%s, ratio %.3f)\n",
 			            st->compressed_size,
 			            kdl_human_size(st->compressed_size, human, sizeof(human)),
@@ -77,11 +93,17 @@ static void json(struct kdl_str *b, const kdl_dump *dump,
 		kdl_str_add(b, "\"compression\": \"%s\", \"level\": %d, \"dump_level\": %d, "
 		            "\"pages_total\": %" PRIu64 ", ",
 		            st->codec, st->level, st->dump_level, st->pages_total);
-		if (st->written)
+		if (st->written) {
 			kdl_str_add(b, "\"pages_dumped\": %" PRIu64 ", \"pages_zero\": %" PRIu64 ", "
 			            "\"compressed_size\": %" PRIu64 ", \"compression_ratio\": %.6f, ",
 			            st->pages_dumped, st->pages_zero, st->compressed_size,
 			            ratio(st));
+			kdl_str_add(b, "\"pages_excluded\": {");
+			for (size_t i = 0; i < KDL_ARRAY_SIZE(excluded_classes); i++)
+				kdl_str_add(b, "%s\"%s\": %" PRIu64, i ? ", " : "", excluded_classes[i].key,
+				            st->pages_excluded[i]);
+			kdl_str_add(b, "}, ");
+		}
 		else
 			kdl_str_add(b, "\"pages_dumped\": null, \"pages_zero\": null, "
 			            "\"compressed_size\": null, \"compression_ratio\": null, ");

@@ -19,6 +19,9 @@ int kdl_job_start(struct kdl_job *job, kdl_ctx *ctx, kdl_dump *dump,
  * Out of order, overlapping or too many, such promises are dropped: they
  * only spare a copy. */
 int kdl_job_expect(struct kdl_job *job, uint64_t phys, uint64_t len);
+/* The pages the plan's dump level leaves out of the frozen dump, into
+ * ex, which the job refers to until it is freed. */
+int kdl_job_exclude(struct kdl_job *job, struct kdl_exclusion *ex);
 /* A segment's bytes, in order: begin, bytes, end. */
 int kdl_job_segment_begin(struct kdl_job *job, uint64_t phys, uint64_t len);
 int kdl_job_bytes(struct kdl_job *job, struct kdl_source *src);

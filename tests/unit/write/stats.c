@@ -227,7 +227,7 @@ static void test_kdump_json(void)
 	          "\"actual_file_size\": 24672, "
 	          "\"compression\": \"none\", \"level\": 0, \"dump_level\": 1, "
 	          "\"pages_total\": 4, \"pages_dumped\": 1, \"pages_zero\": 3, "
-	          "\"compressed_size\": 4096, \"compression_ratio\": 0.285714, "
+	          "\"compressed_size\": 4096, \"compression_ratio\": 0.285714, " "\"pages_excluded\": {\"cache\": 0, \"cache_private\": 0, \"user\": 0, \"free\": 0, \"hwpoison\": 0, \"offline\": 0}, "
 	          "\"segments\": [{\"phys\": \"0x1000\", \"virt\": \"0x1000\", \"size\": 2048}, "
 	          "{\"phys\": \"0x100000\", \"virt\": \"0xffff888000100000\", \"size\": 12288}]}\n");
 	free(text);
