@@ -372,6 +372,24 @@ PY
 	kernel_reads vmcore
 }
 
+@test "a LiME capture of the guest's memory, its VMCOREINFO added by vmc-note | vmc-pack --dump-level 31: the pages makedumpfile -d 31 keeps of the ELF" {
+	vmc-unpack "$FIX/qemu.elf" | vmc-pack -o elf
+	run "$SYSPY" "$DUMPS" lime elf capture.lime
+	assert_success
+	"$SYSPY" "$DUMPS" vmcoreinfo elf >vmcoreinfo.txt
+	# makedumpfile reads no LiME capture at all
+	run makedumpfile -l -d 31 capture.lime theirs
+	assert_failure
+	rm -f theirs
+	makedumpfile -l -d 31 elf theirs >/dev/null 2>&1
+	run --separate-stderr bash -c 'set -o pipefail; vmc-unpack capture.lime | vmc-note --vmcoreinfo vmcoreinfo.txt |
+		vmc-pack --format kdump --compress lzo --dump-level 31 -o ours'
+	assert_success
+	run "$SYSPY" "$DUMPS" kept theirs ours elf
+	assert_success
+	assert_output ''
+}
+
 @test "/proc/vmcore | vmc-pack --dump-level 31: the same bytes with 1, 2 and 3 threads, and makedumpfile's own -d 31 of it read as the kernel" {
 	for t in 1 2 3; do
 		vmc-unpack "$FIX/vmcore" | vmc-pack --format kdump --dump-level 31 --threads "$t" -o "d$t"
