@@ -1,5 +1,7 @@
 /* Writing a dump built through the API: segments come from where they
  * were given, in physical order. */
+#include <stdlib.h>
+
 #include "write/write.h"
 
 static int write_segment(struct kdl_job *job, const struct kdl_seg *seg)
@@ -26,6 +28,8 @@ static int write_dump(kdl_dump *dump, const char *path,
 {
 	struct kdl_plan plan;
 	struct kdl_exclusion ex = {0};
+	struct kdl_seg *pieces = NULL, *whole = NULL;
+	size_t npieces = 0, nwhole = 0;
 	struct kdl_job job;
 	int ret = -1;
 
@@ -35,11 +39,25 @@ static int write_dump(kdl_dump *dump, const char *path,
 	/* the levels above 1 read the kernel's structures in the memory */
 	if (path && (plan.dump_level & ~1) && kdl_job_exclude(&job, &ex))
 		goto out;
+	/* a format that keeps every page of its segments gets them cut */
+	if (ex.bits && !plan.format->can_exclude) {
+		if (kdl_job_pieces(&job, &pieces, &npieces))
+			goto out;
+		whole = dump->segs;
+		nwhole = dump->nsegs;
+		dump->segs = pieces;
+		dump->nsegs = npieces;
+	}
 	for (size_t i = 0; path && i < dump->nsegs; i++)
 		if (write_segment(&job, &dump->segs[i]))
 			goto out;
 	ret = kdl_job_finish(&job, st);
 out:
+	if (pieces) {
+		dump->segs = whole;
+		dump->nsegs = nwhole;
+		free(pieces);
+	}
 	if (ret)
 		kdl_job_abort(&job);
 	else

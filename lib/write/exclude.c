@@ -77,6 +77,29 @@ static int read_memory(void *arg, uint64_t phys, void *buf, size_t n)
 	return 0;
 }
 
+/* Every whole page of zeros the segments hold, set in ex. */
+static int exclude_zero_pages(struct dump_memory *m, struct kdl_exclusion *ex, uint32_t page)
+{
+	const kdl_dump *dump = m->dump;
+	uint8_t *buf = kdl_alloc(dump->ctx, page);
+	int ret = 0;
+
+	if (!buf)
+		return -1;
+	for (size_t i = 0; i < dump->nsegs && !ret; i++) {
+		const struct kdl_seg *s = &dump->segs[i];
+		uint64_t first = (s->phys + page - 1) / page, end = (s->phys + s->len) / page;
+
+		for (uint64_t pfn = first; pfn < end && pfn < ex->npfns && !ret; pfn++) {
+			ret = read_memory(m, pfn * page, buf, page);
+			if (!ret && kdl_page_is_zero(buf, page))
+				ex->bits[pfn / 64] |= UINT64_C(1) << (pfn % 64);
+		}
+	}
+	free(buf);
+	return ret ? -1 : 0;
+}
+
 _Static_assert(KDL_EXCLUDED_CLASSES == sizeof(((struct kdl_stats *)0)->pages_excluded) / sizeof(uint64_t),
                "kdl_stats has a count for each class the filter tells");
 
@@ -98,9 +121,102 @@ int kdl_job_exclude(struct kdl_job *job, struct kdl_exclusion *ex)
 	}
 	ret = kdl_filter_pages(dump->ctx, kdl_dump_arch(dump), dump->vmcoreinfo, dump->vmcoreinfo_len,
 	                       &mem, page, npfns, job->plan->dump_level, ex);
+	/* a format that keeps every page of its segments leaves out zero
+	 * pages too at such a level, as makedumpfile -E does */
+	if (!ret && ex->bits && (job->plan->dump_level & 1) && !job->plan->format->can_exclude)
+		ret = exclude_zero_pages(&m, ex, page);
 	if (m.open != SIZE_MAX)
 		kdl_seg_close(&m.bytes);
 	if (!ret)
 		job->excluded = ex;
 	return ret;
+}
+
+/* makedumpfile -E cuts a PT_LOAD only at a run of this many pages left
+ * out, or more, or at a run that ends it; it writes shorter runs as
+ * they are. */
+#define ELF_CUT_PAGES 256
+
+static int add_piece(kdl_ctx *ctx, struct kdl_seg **pieces, size_t *n, size_t *cap,
+                     const struct kdl_seg *s, uint64_t from, uint64_t to)
+{
+	struct kdl_seg *p;
+	uint64_t at = from - s->phys;
+
+	if (to <= from)
+		return 0;
+	if (kdl_grow(ctx, pieces, cap, *n, sizeof(**pieces)))
+		return -1;
+	p = &(*pieces)[(*n)++];
+	*p = *s;
+	p->phys = from;
+	p->virt = s->virt + at;
+	p->len = to - from;
+	if (s->origin == KDL_ORIGIN_BUFFER)
+		p->buf = (const uint8_t *)s->buf + at;
+	else
+		p->offset = s->offset + at;
+	return 0;
+}
+
+int kdl_job_pieces(const struct kdl_job *job, struct kdl_seg **pieces, size_t *count)
+{
+	const kdl_dump *dump = job->dump;
+	uint64_t page = kdl_dump_page_size(dump);
+	size_t n = 0, cap = 0;
+
+	*pieces = NULL;
+	for (size_t i = 0; i < dump->nsegs; i++) {
+		const struct kdl_seg *s = &dump->segs[i];
+		uint64_t end = s->phys + s->len, from = s->phys;
+		uint64_t pfn = s->phys / page, last = (end - 1) / page;
+
+		while (pfn <= last) {
+			uint64_t run = 0;
+
+			if (!kdl_excluded(job->excluded, pfn)) {
+				pfn++;
+				continue;
+			}
+			while (pfn + run <= last && kdl_excluded(job->excluded, pfn + run))
+				run++;
+			/* a run this long is cut out, and one that ends the
+			 * segment: the piece before it ends where it begins,
+			 * the next begins after it */
+			if (run >= ELF_CUT_PAGES || pfn + run > last) {
+				uint64_t cut = pfn * page > from ? pfn * page : from;
+
+				if (add_piece(dump->ctx, pieces, &n, &cap, s, from, cut))
+					goto fail;
+				from = (pfn + run) * page < end ? (pfn + run) * page : end;
+			}
+			pfn += run;
+		}
+		if (add_piece(dump->ctx, pieces, &n, &cap, s, from, end))
+			goto fail;
+	}
+	/* an alias stands for bytes the pieces hold, all of them */
+	for (size_t i = 0; i < dump->naliases; i++) {
+		const struct kdl_alias *a = &dump->aliases[i];
+		uint64_t at = a->phys, end = a->phys + a->len;
+		size_t k = 0;
+
+		while (at < end) {
+			while (k < n && (*pieces)[k].phys + (*pieces)[k].len <= at)
+				k++;
+			if (k == n || (*pieces)[k].phys > at) {
+				kdl_err(dump->ctx, KDL_ERR_UNSUPPORTED,
+				        "dump level %d leaves out 0x%" PRIx64 " of the alias at virtual 0x%" PRIx64 ", which ELF cannot show; use the kdump format",
+				        job->plan->dump_level, at, a->virt + (at - a->phys));
+				goto fail;
+			}
+			at = (*pieces)[k].phys + (*pieces)[k].len;
+		}
+	}
+	*count = n;
+	return 0;
+fail:
+	free(*pieces);
+	*pieces = NULL;
+	return -1;
 }

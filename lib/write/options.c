@@ -123,9 +123,6 @@ int kdl_plan_make(kdl_ctx *ctx, const struct kdl_options *opts,
 	if (plan->split > 1 && !plan->format->can_split)
 		return kdl_err(ctx, KDL_ERR_INVALID, "the %s format cannot be split into files; use the kdump format",
 		               plan->format->info.name);
-	if ((plan->dump_level & ~1) && !plan->format->can_exclude)
-		return kdl_err(ctx, KDL_ERR_UNSUPPORTED, "dump level %d: the %s format does not leave out pages yet; use the kdump format",
-		               plan->dump_level, plan->format->info.name);
 	if (plan->split > 1 && plan->flat)
 		return kdl_err(ctx, KDL_ERR_INVALID, "a dump split into files cannot be flattened: makedumpfile --split writes them as they are");
 	plan->timestamp = checked.has_timestamp ? checked.timestamp : (uint64_t)time(NULL);

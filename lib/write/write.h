@@ -22,6 +22,10 @@ int kdl_job_expect(struct kdl_job *job, uint64_t phys, uint64_t len);
 /* The pages the plan's dump level leaves out of the frozen dump, into
  * ex, which the job refers to until it is freed. */
 int kdl_job_exclude(struct kdl_job *job, struct kdl_exclusion *ex);
+/* The frozen dump's segments cut where the excluded pages are, for a
+ * format that does not leave them out itself (ELF): its PT_LOADs, as
+ * makedumpfile -E cuts them; a new array, the caller's to free. */
+int kdl_job_pieces(const struct kdl_job *job, struct kdl_seg **pieces, size_t *count);
 /* A segment's bytes, in order: begin, bytes, end. */
 int kdl_job_segment_begin(struct kdl_job *job, uint64_t phys, uint64_t len);
 int kdl_job_bytes(struct kdl_job *job, struct kdl_source *src);
