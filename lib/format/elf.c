@@ -211,7 +211,8 @@ static size_t segment_of(const kdl_dump *dump, uint64_t phys)
 }
 
 /* An alias is a PT_LOAD per segment it falls in, each over that
- * segment's bytes; put gets each, and the count comes back. */
+ * segment's bytes, and none where no segment is (a dump level cut the
+ * segments there); put gets each, and the count comes back. */
 static uint64_t alias_pieces(const kdl_dump *dump, const struct kdl_alias *a,
                              void (*put)(void *arg, size_t seg, uint64_t phys,
                                          uint64_t virt, uint64_t len),
@@ -224,6 +225,16 @@ static uint64_t alias_pieces(const kdl_dump *dump, const struct kdl_alias *a,
 		const struct kdl_seg *g = &dump->segs[k];
 		uint64_t g_last = g->phys + (g->len - 1), end = g_last < last ? g_last : last;
 
+		if (at < g->phys || at > g_last) {
+			/* in a gap: on from the next segment, if the alias
+			 * reaches it */
+			const struct kdl_seg *next = at < g->phys ? g : k + 1 < dump->nsegs ? g + 1 : NULL;
+
+			if (!next || next->phys > last)
+				return count;
+			at = next->phys;
+			continue;
+		}
 		if (put)
 			put(arg, k, at, a->virt + (at - a->phys), end - at + 1);
 		count++;

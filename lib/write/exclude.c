@@ -195,24 +195,6 @@ int kdl_job_pieces(const struct kdl_job *job, struct kdl_seg **pieces, size_t *c
 		if (add_piece(dump->ctx, pieces, &n, &cap, s, from, end))
 			goto fail;
 	}
-	/* an alias stands for bytes the pieces hold, all of them */
-	for (size_t i = 0; i < dump->naliases; i++) {
-		const struct kdl_alias *a = &dump->aliases[i];
-		uint64_t at = a->phys, end = a->phys + a->len;
-		size_t k = 0;
-
-		while (at < end) {
-			while (k < n && (*pieces)[k].phys + (*pieces)[k].len <= at)
-				k++;
-			if (k == n || (*pieces)[k].phys > at) {
-				kdl_err(dump->ctx, KDL_ERR_UNSUPPORTED,
-				        "dump level %d leaves out 0x%" PRIx64 " of the alias at virtual 0x%" PRIx64 ", which ELF cannot show; use the kdump format",
-				        job->plan->dump_level, at, a->virt + (at - a->phys));
-				goto fail;
-			}
-			at = (*pieces)[k].phys + (*pieces)[k].len;
-		}
-	}
 	*count = n;
 	return 0;
 fail:
