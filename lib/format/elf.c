@@ -193,23 +193,6 @@ static void put_phdr(uint8_t *p, bool be, uint32_t type, uint32_t flags,
 	kdl_put64(p + P_ALIGN, 0, be); /* crash takes 0 as a vmcore */
 }
 
-/* The segment of a frozen dump that holds phys (one does: the dump
- * checked its aliases). */
-static size_t segment_of(const kdl_dump *dump, uint64_t phys)
-{
-	size_t lo = 0, hi = dump->nsegs;
-
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (dump->segs[mid].phys <= phys)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* An alias is a PT_LOAD per segment it falls in, each over that
  * segment's bytes, and none where no segment is (a dump level cut the
  * segments there); put gets each, and the count comes back. */
@@ -221,18 +204,18 @@ static uint64_t alias_pieces(const kdl_dump *dump, const struct kdl_alias *a,
 	uint64_t at = a->phys, last = a->phys + (a->len - 1), count = 0;
 
 	for (;;) {
-		size_t k = segment_of(dump, at);
-		const struct kdl_seg *g = &dump->segs[k];
-		uint64_t g_last = g->phys + (g->len - 1), end = g_last < last ? g_last : last;
+		size_t k = kdl_dump_segment_before(dump, at);
+		const struct kdl_seg *g = k == SIZE_MAX ? NULL : &dump->segs[k];
+		uint64_t g_last = g ? g->phys + (g->len - 1) : 0, end = g_last < last ? g_last : last;
 
-		if (at < g->phys || at > g_last) {
+		if (!g || at > g_last) {
 			/* in a gap: on from the next segment, if the alias
 			 * reaches it */
-			const struct kdl_seg *next = at < g->phys ? g : k + 1 < dump->nsegs ? g + 1 : NULL;
+			size_t next = g ? k + 1 : 0;
 
-			if (!next || next->phys > last)
+			if (next == dump->nsegs || dump->segs[next].phys > last)
 				return count;
-			at = next->phys;
+			at = dump->segs[next].phys;
 			continue;
 		}
 		if (put)

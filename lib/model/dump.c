@@ -569,6 +569,21 @@ int kdl_dump_freeze(kdl_dump *dump)
 	return 0;
 }
 
+size_t kdl_dump_segment_before(const kdl_dump *dump, uint64_t phys)
+{
+	size_t lo = 0, hi = dump->nsegs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (dump->segs[mid].phys <= phys)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? lo - 1 : SIZE_MAX;
+}
+
 uint64_t kdl_dump_total_memory(const kdl_dump *dump)
 {
 	uint64_t total = 0;

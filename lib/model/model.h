@@ -96,6 +96,9 @@ int kdl_dump_add_meta(kdl_dump *dump, const char *vendor, uint32_t kind,
 const char *kdl_dump_vmcoreinfo_value(const kdl_dump *dump, const char *key,
                                       size_t *len);
 uint64_t kdl_dump_total_memory(const kdl_dump *dump);
+/* Of a frozen dump's segments (sorted, apart), the last that starts at
+ * or below phys, or SIZE_MAX when none does. */
+size_t kdl_dump_segment_before(const kdl_dump *dump, uint64_t phys);
 /* The size the notes would have now, for layouts made before the dump
  * is frozen; -1 if out of memory. */
 int kdl_dump_notes_size(const kdl_dump *dump, size_t *len);

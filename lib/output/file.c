@@ -11,7 +11,7 @@
 
 #include "output/output.h"
 
-static char *dir_of(kdl_ctx *ctx, const char *path)
+char *kdl_dir_of(kdl_ctx *ctx, const char *path)
 {
 	const char *slash = strrchr(path, '/');
 
@@ -60,7 +60,7 @@ static int name_beside(struct kdl_out *out, char **tmp, bool create)
 /* The unnamed file beside the path. */
 static int create(struct kdl_out *out)
 {
-	char *dir = dir_of(out->ctx, out->path);
+	char *dir = kdl_dir_of(out->ctx, out->path);
 
 	if (!dir)
 		return -1;
@@ -206,7 +206,7 @@ int kdl_out_scratch(struct kdl_out *out)
 {
 	char *dir = out->fd == STDOUT_FILENO
 	                    ? kdl_strdup(out->ctx, out->scratch_dir ? out->scratch_dir : "/tmp")
-	                    : dir_of(out->ctx, out->path);
+	                    : kdl_dir_of(out->ctx, out->path);
 	int fd;
 
 	if (!dir)

@@ -54,6 +54,9 @@ int kdl_out_end(struct kdl_out *out, uint64_t size);
 int kdl_out_scratch(struct kdl_out *out);
 /* The same in dir. */
 int kdl_scratch_open(kdl_ctx *ctx, const char *dir);
+/* The directory of path, in a new string: ".", "/" or its part before
+ * the last slash. */
+char *kdl_dir_of(kdl_ctx *ctx, const char *path);
 
 /* makedumpfile's flattened format on a descriptor: a header, records of
  * {offset, size} and bytes, an end marker. */

@@ -14,26 +14,6 @@ struct dump_memory {
 	struct kdl_seg_bytes bytes;
 };
 
-/* The segment that holds phys, or SIZE_MAX; segments are sorted and
- * apart once the dump is frozen. */
-static size_t segment_at(const kdl_dump *dump, uint64_t phys)
-{
-	size_t lo = 0, hi = dump->nsegs;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct kdl_seg *s = &dump->segs[mid];
-
-		if (phys < s->phys)
-			hi = mid;
-		else if (phys - s->phys >= s->len)
-			lo = mid + 1;
-		else
-			return mid;
-	}
-	return SIZE_MAX;
-}
-
 static int read_memory(void *arg, uint64_t phys, void *buf, size_t n)
 {
 	struct dump_memory *m = arg;
@@ -41,11 +21,11 @@ static int read_memory(void *arg, uint64_t phys, void *buf, size_t n)
 	uint8_t *p = buf;
 
 	while (n) {
-		size_t i = segment_at(m->dump, phys), k;
+		size_t i = kdl_dump_segment_before(m->dump, phys), k;
 		const struct kdl_seg *s;
 		uint64_t at;
 
-		if (i == SIZE_MAX)
+		if (i == SIZE_MAX || phys - m->dump->segs[i].phys >= m->dump->segs[i].len)
 			return 1;
 		s = &m->dump->segs[i];
 		at = phys - s->phys;
@@ -77,23 +57,29 @@ static int read_memory(void *arg, uint64_t phys, void *buf, size_t n)
 	return 0;
 }
 
-/* Every whole page of zeros the segments hold, set in ex. */
+/* Every whole page of zeros the segments hold, set in ex; read a chunk
+ * at a time. */
 static int exclude_zero_pages(struct dump_memory *m, struct kdl_exclusion *ex, uint32_t page)
 {
 	const kdl_dump *dump = m->dump;
-	uint8_t *buf = kdl_alloc(dump->ctx, page);
+	uint8_t *buf = kdl_alloc(dump->ctx, KDL_CHUNK);
 	int ret = 0;
 
 	if (!buf)
 		return -1;
 	for (size_t i = 0; i < dump->nsegs && !ret; i++) {
 		const struct kdl_seg *s = &dump->segs[i];
-		uint64_t first = (s->phys + page - 1) / page, end = (s->phys + s->len) / page;
+		uint64_t pfn = (s->phys + page - 1) / page, end = (s->phys + s->len) / page;
 
-		for (uint64_t pfn = first; pfn < end && pfn < ex->npfns && !ret; pfn++) {
-			ret = read_memory(m, pfn * page, buf, page);
-			if (!ret && kdl_page_is_zero(buf, page))
-				ex->bits[pfn / 64] |= UINT64_C(1) << (pfn % 64);
+		if (end > ex->npfns)
+			end = ex->npfns;
+		while (pfn < end && !ret) {
+			uint64_t n = end - pfn < KDL_CHUNK / page ? end - pfn : KDL_CHUNK / page;
+
+			ret = read_memory(m, pfn * page, buf, (size_t)n * page);
+			for (uint64_t k = 0; !ret && k < n; k++, pfn++)
+				if (kdl_page_is_zero(buf + k * page, page))
+					ex->bits[pfn / 64] |= UINT64_C(1) << (pfn % 64);
 		}
 	}
 	free(buf);

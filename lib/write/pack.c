@@ -246,19 +246,14 @@ static int read_all(struct packer *pk)
 static int pack_whole(kdl_dump *dump, kdl_reader *r, const char *path,
                       const struct kdl_options *opts, struct kdl_stats *st)
 {
-	const char *slash = path ? strrchr(path, '/') : NULL;
+	bool beside = path && strcmp(path, "-");
 	struct kdl_plan plan;
 	char *dir = NULL;
 	int ret;
 
 	/* refused before the stream is read, not after */
-	if (kdl_plan_make(dump->ctx, opts, &plan))
-		return -1;
-	if (slash)
-		dir = kdl_asprintf(dump->ctx, "%.*s", (int)(slash - path + (slash == path)), path);
-	else if (path && strcmp(path, "-"))
-		dir = kdl_asprintf(dump->ctx, ".");
-	if ((slash || (path && strcmp(path, "-"))) && !dir)
+	if (kdl_plan_make(dump->ctx, opts, &plan) ||
+	    (beside && !(dir = kdl_dir_of(dump->ctx, path))))
 		return -1;
 	ret = kdl_dump_read_stream(dump, r, dir ? dir : opts->scratch_dir);
 	free(dir);
