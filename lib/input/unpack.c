@@ -290,6 +290,9 @@ int kdl_unpack_bytes(struct kdl_unpacker *u, struct kdl_source *src)
 		return -1;
 	if (kdl_source_is_zero(src))
 		return kdl_source_skip(src, n) || put(u, NULL, n) ? -1 : 0;
+	/* only on first use: most inputs that fail, fail before their bytes */
+	if (!u->buf && !(u->buf = kdl_alloc(u->ctx, KDL_CHUNK)))
+		return -1;
 	while (src->len) {
 		/* chunks end on page boundaries, so that no page is cut */
 		size_t k = KDL_CHUNK - (size_t)((u->phys + u->filled) % u->page);
@@ -384,8 +387,7 @@ struct kdl_unpacker *kdl_unpacker_new(kdl_ctx *ctx, kdl_writer *w,
 	u->w = w;
 	u->page = DEFAULT_PAGE;
 	u->keep_going = opts->keep_going;
-	u->buf = kdl_alloc(ctx, KDL_CHUNK);
-	if (!u->buf || take_ranges(u, opts)) {
+	if (take_ranges(u, opts)) {
 		kdl_unpacker_free(u);
 		return NULL;
 	}

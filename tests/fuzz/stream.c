@@ -1,5 +1,7 @@
-/* The record stream as vmc-pack reads it: laid out (a dry run), packed
- * to the kdump format, and every record decoded as vmc-cat does. */
+/* The record stream as vmc-pack reads it, every record decoded as vmc-cat
+ * does, then either laid out (a dry run) or packed to the kdump format:
+ * one pack an input, chosen by a hash of its bytes so that a mutation
+ * reaches either, halves the time an input takes. */
 #include <fcntl.h>
 
 #include "fuzz.h"
@@ -74,6 +76,15 @@ static void pack(kdl_ctx *ctx, int fd, const char *path, const char *format)
 	kdl_dump_free(dump);
 }
 
+static unsigned hash_bit(const uint8_t *data, size_t size)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < size; i++)
+		h = (h ^ data[i]) * 16777619u;
+	return h >> 31;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char path[64];
@@ -83,9 +94,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!*path)
 		snprintf(path, sizeof(path), "/dev/shm/kdl-fuzz-stream-%ld", (long)getpid());
 	decode_all(ctx, fd);
-	pack(ctx, fd, NULL, "kdump");
-	pack(ctx, fd, path, "kdump");
-	unlink(path);
+	if (hash_bit(data, size)) {
+		pack(ctx, fd, path, "kdump");
+		unlink(path);
+	} else {
+		pack(ctx, fd, NULL, "kdump");
+	}
 	close(fd);
 	kdl_ctx_free(ctx);
 	return 0;
