@@ -11,7 +11,7 @@
 #   holes    IMG in a sparse file of 16 x its size, against IMG
 #   rss      peak RSS of every program at 1, 2, 4 and 8 x IMG's size
 #
-#   BENCH_GB      size of the memory image in GiB (default 1; decimals
+#   BENCH_GB      size of the memory image in GiB (default 0.5; decimals
 #                 allowed); every case scales with it
 #   BENCH_RUNS    most runs of each command; tables show the median, ratios
 #                 the median of the per-round ratios (default 5, the first
@@ -30,7 +30,7 @@ if [ $# -ne 1 ] || [ ! -x "$1/vmc-pack" ]; then
 	exit 2
 fi
 bin=$(cd "$1" && pwd)
-gb=${BENCH_GB:-1}
+gb=${BENCH_GB:-0.5}
 runs=${BENCH_RUNS:-5}
 min_runs=5
 budget=${BENCH_BUDGET:-15}
@@ -213,8 +213,8 @@ codec_tool=$bin/bench-codec
 build bench-codec -ldeflate -llzo2 -lsnappy -lzstd <<'C'
 /* bench-codec CODEC LEVEL FILE: the compression library's own speed on
  *   FILE, page by page as vmc-pack compresses it for the kdump format:
- *   every 4 KiB page alone, with the calls of lib/codec/*.c, on one thread,
- *   all-zero pages skipped as dump level 1 does.  Prints "SECONDS BYTES
+ *   every 4 KiB page alone, with the calls lib/codec/ makes, on one
+ *   thread, all-zero pages skipped as dump level 1 does.  Prints "SECONDS BYTES
  *   PAGES ZERO_PAGES": SECONDS spent in the page loop (reading the file is
  *   outside it), BYTES the pages as vmc-pack stores them (compressed, or
  *   4096 raw when that does not shrink them). */
@@ -270,7 +270,7 @@ int main(int argc, char **argv)
 	codec = !strcmp(argv[1], "zlib") ? ZLIB : !strcmp(argv[1], "lzo") ? LZO :
 	        !strcmp(argv[1], "snappy") ? SNAPPY : !strcmp(argv[1], "zstd") ? ZSTD : -1;
 	level = atoi(argv[2]);
-	/* the output room each codec's bound gives, as in lib/codec/*.c */
+	/* the output room each codec's bound gives, as lib/codec/ does */
 	cap = codec == ZLIB ? libdeflate_zlib_compress_bound(NULL, PAGE) :
 	      codec == LZO ? PAGE + PAGE / 16 + 64 + 3 :
 	      codec == SNAPPY ? snappy_max_compressed_length(PAGE) : ZSTD_compressBound(PAGE);
@@ -421,8 +421,10 @@ R() {
 }
 
 # CMD[NAME]: the function and arguments NAME runs (no spaces inside an
-# argument); CHECK[NAME]: the same for the check after its first run
-declare -A CMD=() CHECK=()
+# argument); CHECK[NAME]: the same for the check after its first run;
+# ONCE[NAME]: set for a command shown for scale only, in no ratio, which
+# runs once
+declare -A CMD=() CHECK=() ONCE=()
 
 # measure NAME: one run of NAME.  Its wall time in nanoseconds goes to
 # $work/w.NAME and, unless the command leaves its own in $work/inner, to
@@ -483,7 +485,8 @@ group() {
 				fi
 			fi
 			# five pairs at least, whatever the budget: one proves nothing
-			if [ "$round" -lt "$runs" ] && { [ "$round" -lt "$min_runs" ] || fits "$n"; }; then
+			if [ -z "${ONCE[$n]:-}" ] && [ "$round" -lt "$runs" ] &&
+				{ [ "$round" -lt "$min_runs" ] || fits "$n"; }; then
 				next+=("$n")
 			fi
 		done
@@ -729,7 +732,7 @@ if wants kdump; then
 		echo "  zero pages skipped, and times that loop only (IMG is read outside it).  vmc-pack: vmc-seg --phys 0 IMG"
 		echo "  | vmc-pack --format kdump --compress C [--level N] --dump-level 1 --threads T -o OUT."
 		echo "  MB/s: IMG's bytes, zero pages included.  The command-line tools compress IMG as one stream:"
-		echo "  their sizes are for scale, not like for like."
+		echo "  their sizes are for scale, not like for like, and they run once."
 		if command -v makedumpfile >/dev/null; then
 			# a CPU gives the ELF dump the PT_NOTE makedumpfile needs
 			"$bin/vmc-seg" --phys 0 "$img" </dev/null |
@@ -757,7 +760,7 @@ if wants kdump; then
 				prog=${t%%:*}
 				if command -v "$prog" >/dev/null; then
 					name=cli_${t//[:-]/}
-					CMD[$name]="c_tool ${t//:/ }"
+					CMD[$name]="c_tool ${t//:/ }" ONCE[$name]=1
 					names+=("$name")
 					TOOLS[$key]+=" $name"
 				else
