@@ -324,6 +324,9 @@ static void print_extent(struct cat *c, const struct kdl_record *hdr)
 
 	if (kdl_rec_get_extent(c->r, hdr, &rec))
 		failed(c);
+	/* a promise of a segment that no segment could keep, as vmc-pack sees it */
+	if (kdl_segment_check(c->ctx, rec.phys, rec.length))
+		corrupt(c, "extent record: %s", kdl_ctx_error(c->ctx));
 	line_begin(c, "extent");
 	field_addr(c, " phys %s", "phys", rec.phys);
 	field_hex(c, " length %s", "length", rec.length);

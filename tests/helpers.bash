@@ -124,6 +124,22 @@ check_makedumpfile() { # SPEC
 	assert_line --regexp "^ +num_prstatus_notes: $cpus\$"
 }
 
+# Writes the stream the Python on stdin describes to $1: it calls
+# stream(record, ...) with records from rec(TYPE, PAYLOAD[, FLAGS]) (flags
+# default critical) and u64(...), and may give the end record's count.
+pystream() { # FILE
+	local body
+	body=$(cat)
+	"$SYSPY" -c 'import struct, sys
+def u64(*v): return struct.pack("<%dQ" % len(v), *v)
+def rec(t, p=b"", flags=1): return struct.pack("<IIQ", t, flags, len(p)) + p
+def stream(*recs, count=None):
+    head = b"\x89VMC\r\n\x1a\n" + struct.pack("<II", 1, 0)
+    end = rec(1, u64(len(recs) if count is None else count))
+    sys.stdout.buffer.write(head + b"".join(recs) + end)
+'"$body" >"$1"
+}
+
 # ./stream: VMCOREINFO, a CPU and 256 KiB of memory (more than the 64 KiB
 # file system of the out-of-space test)
 make_stream() {

@@ -13,22 +13,6 @@ while len(out) < n:
 sys.stdout.buffer.write(out[:n])' "$1" >"$2"
 }
 
-# Writes the stream the Python on stdin describes to $1: it calls
-# stream(record, ...) with records from rec(TYPE, PAYLOAD[, FLAGS]) (flags
-# default critical) and u64(...), and may give the end record's count.
-pystream() { # FILE
-	local body
-	body=$(cat)
-	"$SYSPY" -c 'import struct, sys
-def u64(*v): return struct.pack("<%dQ" % len(v), *v)
-def rec(t, p=b"", flags=1): return struct.pack("<IIQ", t, flags, len(p)) + p
-def stream(*recs, count=None):
-    head = b"\x89VMC\r\n\x1a\n" + struct.pack("<II", 1, 0)
-    end = rec(1, u64(len(recs) if count is None else count))
-    sys.stdout.buffer.write(head + b"".join(recs) + end)
-'"$body" >"$1"
-}
-
 quiet() {
 	"$@" >out
 }
@@ -440,6 +424,17 @@ PY
 	run vmc-cat <none
 	assert_failure 1
 	assert_line --index -1 "vmc-cat: stdin: record 1 at byte 16: corrupt stream: no data for the segment at 0x1000: a segment cannot be empty"
+}
+
+@test "an extent that no segment could fill fails, as vmc-pack fails it" {
+	pystream empty <<<'stream(rec(0x08, u64(0x1000, 0), flags=0))'
+	run vmc-cat <empty
+	assert_failure 1
+	assert_line --index -1 "vmc-cat: stdin: record 1 at byte 16: corrupt stream: extent record: no data for the segment at 0x1000: a segment cannot be empty"
+	pystream past <<<'stream(rec(0x08, u64(2**64 - 4096, 8192), flags=0))'
+	run vmc-cat <past
+	assert_failure 1
+	assert_line --index -1 "vmc-cat: stdin: record 1 at byte 16: corrupt stream: extent record: segment at 0xfffffffffffff000 of 8192 bytes goes past the end of the address space"
 }
 
 @test "a segment past the end of the address space fails" {

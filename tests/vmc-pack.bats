@@ -243,6 +243,22 @@ sys.stdout.buffer.write(b"\x89VMC\r\n\x1a\n" + struct.pack("<II", 1, 0)
 	assert_output ''
 }
 
+@test "an extent that no segment could fill: refused in each format, no file" {
+	mkdir out
+	pystream empty <<<'stream(rec(0x08, u64(0x1000, 0), flags=0))'
+	pystream past <<<'stream(rec(0x08, u64(2**64 - 4096, 8192), flags=0))'
+	for format in elf kdump; do
+		run vmc-pack --format $format -o out/vmcore <empty
+		assert_failure 1
+		assert_output "vmc-pack: stdin: corrupt stream: extent record: no data for the segment at 0x1000: a segment cannot be empty"
+		run vmc-pack --format $format -o out/vmcore <past
+		assert_failure 1
+		assert_output "vmc-pack: stdin: corrupt stream: extent record: segment at 0xfffffffffffff000 of 8192 bytes goes past the end of the address space"
+	done
+	run ls -A out
+	assert_output ''
+}
+
 @test "a register of another architecture: vmc-pack lists the valid ones" {
 	mkdir out
 	run bash -c 'vmc-prstatus --cpu 0 x0=1 </dev/null | vmc-pack -o out/vmcore; echo "exit ${PIPESTATUS[*]}"'
