@@ -259,6 +259,19 @@ sys.stdout.buffer.write(b"\x89VMC\r\n\x1a\n" + struct.pack("<II", 1, 0)
 	assert_output ''
 }
 
+@test "a record inside a segment, of a type known or not, critical or not: refused, no file" {
+	mkdir out
+	for inside in 'rec(0x04, b"note"):description record' 'rec(0x8000, b"private", flags=0):a record of type 0x8000' \
+		'rec(0x8000, b"private"):a record of type 0x8000'; do
+		pystream stream <<<"stream(rec(0x10, u64(0x1000, 0x1000, 8)), rec(0x11, b\"abcd\"), ${inside%%:*}, rec(0x11, b\"efgh\"), rec(0x13, u64(8)))"
+		run vmc-pack -o out/vmcore <stream
+		assert_failure 1
+		assert_output "vmc-pack: stdin: corrupt stream: ${inside#*:} inside a segment"
+	done
+	run ls -A out
+	assert_output ''
+}
+
 @test "a register of another architecture: vmc-pack lists the valid ones" {
 	mkdir out
 	run bash -c 'vmc-prstatus --cpu 0 x0=1 </dev/null | vmc-pack -o out/vmcore; echo "exit ${PIPESTATUS[*]}"'

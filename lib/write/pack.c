@@ -218,6 +218,10 @@ static int record(struct packer *pk, const struct kdl_record *hdr)
 	}
 	if (hdr->type >= KDL_REC_SEGMENT && hdr->type <= KDL_REC_SEGMENT_END)
 		return segment(pk, hdr);
+	/* nothing comes between a segment's records, known to us or not */
+	if (pk->seg->open)
+		return kdl_reader_corrupt(pk->r, "a record of type 0x%" PRIx32 " inside a segment",
+		                          hdr->type);
 	if (hdr->flags & KDL_REC_CRITICAL)
 		return kdl_err(pk->dump->ctx, KDL_ERR_UNSUPPORTED,
 		               "%s: record type 0x%" PRIx32 " is marked critical and this program does not understand it",
