@@ -507,6 +507,40 @@ same_dump() { # FILE [INPUT...]
 	done
 }
 
+@test "vmc-unpack gives back a dump's metadata and annotations as lines that vmc-note adds to, in each format" {
+	head -c 65536 /dev/urandom >mem
+	for format in elf kdump; do
+		vmc-seg --phys 0x100000 mem </dev/null |
+			vmc-note --metadata collector=tests --annotation hostname=web-7 |
+			vmc-pack --format $format -o first
+		run bash -c 'vmc-unpack first | vmc-cat | grep -E "^(metadata|annotation|note)"'
+		assert_output "metadata KDUMPLING collector=tests
+annotation KDUMPLING hostname=web-7"
+		# packed again with a line more: one note of each kind, all lines in it
+		vmc-unpack first | vmc-note --annotation case=42 | vmc-pack --format $format -o again
+		run bash -c 'vmc-unpack again | vmc-cat | grep -E "^(metadata|annotation|note)"'
+		assert_output "metadata KDUMPLING collector=tests
+annotation KDUMPLING case=42
+annotation KDUMPLING hostname=web-7"
+		if [ $format = elf ]; then
+			run bash -c 'eu-readelf -n again | grep -c "^  KDUMPLING  *[0-9]*  <unknown>: 1262767106$"'
+			assert_output 1
+		fi
+		# the same key again with another value is seen, not kept twice
+		run bash -c 'vmc-unpack first | vmc-note --annotation hostname=db-1 | vmc-pack --format '$format' -o third'
+		assert_failure 1
+		assert_output "vmc-pack: hostname is given twice, as 'db-1' and as 'web-7'"
+		[ ! -e third ]
+		# unless the old lines are dropped first
+		vmc-unpack first | vmc-note --drop KDUMPLING:0x4b444c02 --annotation hostname=db-1 |
+			vmc-pack --format $format -o third
+		run bash -c 'vmc-unpack third | vmc-cat | grep -E "^(metadata|annotation|note)"'
+		assert_output "metadata KDUMPLING collector=tests
+annotation KDUMPLING hostname=db-1"
+		rm -f first again third
+	done
+}
+
 @test "vmc-unpack reads our kdump and flattened files from a pipe: the same bytes again" {
 	local spec
 	for spec in kdump-zlib-1 kdump-none-0 kdump-flat arch-s390x-kdump kdump-page-size; do

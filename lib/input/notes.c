@@ -1,6 +1,6 @@
 /* ELF notes, as a PT_NOTE or a kdump-compressed file holds them, told
- * as records: NT_PRSTATUS as CPUs, VMCOREINFO, every other note as it
- * is. */
+ * as records: NT_PRSTATUS as CPUs, VMCOREINFO, metadata and annotation
+ * lines as META, every other note as it is. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>

@@ -73,6 +73,47 @@ int kdl_unpack_cpu(struct kdl_unpacker *u, struct kdl_prstatus *status,
 	return kdl_rec_put_prstatus(u->w, &rec);
 }
 
+/* Whether a note holds key=value lines, as a packer writes metadata and
+ * annotations. */
+static bool meta_lines(const char *text, size_t len)
+{
+	const char *end = text + len;
+
+	if (!len || text[len - 1] != '\n' || memchr(text, 0, len))
+		return false;
+	for (const char *line = text; line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *eq = memchr(line, '=', (size_t)(nl - line));
+
+		if (!eq || eq == line)
+			return false;
+		line = nl + 1;
+	}
+	return true;
+}
+
+/* Each line of the note as the META record it was packed from, so that
+ * packing again joins them with those of vmc-note into one note, and a
+ * key given again with another value is seen. */
+static int put_meta_lines(struct kdl_unpacker *u, const char *vendor, uint32_t kind,
+                          const void *desc, size_t len)
+{
+	char *text = kdl_memdup(u->ctx, desc, len), *end = text + len;
+	int ret = text ? 0 : -1;
+
+	for (char *line = text; !ret && line < end;) {
+		char *nl = memchr(line, '\n', (size_t)(end - line));
+		char *eq = memchr(line, '=', (size_t)(nl - line));
+		struct kdl_rec_meta rec = {kind, vendor, line, eq + 1};
+
+		*eq = *nl = 0;
+		ret = kdl_rec_put_meta(u->w, &rec);
+		line = nl + 1;
+	}
+	free(text);
+	return ret;
+}
+
 int kdl_unpack_note(struct kdl_unpacker *u, const uint8_t *name, size_t namelen,
                     uint32_t type, const void *desc, size_t len)
 {
@@ -83,7 +124,13 @@ int kdl_unpack_note(struct kdl_unpacker *u, const uint8_t *name, size_t namelen,
 	if (!copy)
 		return -1;
 	rec.name = copy;
-	ret = description(u) || kdl_rec_put_note(u->w, &rec) ? -1 : 0;
+	if (description(u))
+		ret = -1;
+	else if ((type == KDL_NOTE_METADATA || type == KDL_NOTE_ANNOTATIONS) && *copy &&
+	         strlen(copy) == namelen && meta_lines(desc, len))
+		ret = put_meta_lines(u, copy, type, desc, len);
+	else
+		ret = kdl_rec_put_note(u->w, &rec);
 	free(copy);
 	return ret;
 }

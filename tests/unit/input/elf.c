@@ -769,7 +769,7 @@ static void test_our_own(void)
 	            "CPU 0 pid 9 pswa=0x10000 r15=0x8000\n"
 	            "VMCOREINFO 30\n"
 	            "NOTE ACME 256 1\n"
-	            "NOTE KDUMPLING 1262767105 11\n"
+	            "META KDUMPLING 1262767105 host=web-7\n"
 	            "EXTENT 0x10000 12388\n"
 	            "EXTENT 0x20000 4096\n"
 	            "SEGMENT 0x10000 0x10000 12388\n"

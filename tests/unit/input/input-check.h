@@ -2,6 +2,7 @@
  * read back as one line a record, so that a test states in a string all
  * that an input gave:
  *   ARCH x86_64 / VMCOREINFO 42 / CPU 0 pid 7 rip=0x10 / NOTE ACME 256 5
+ *   META KDUMPLING 1262767105 host=web-7
  *   SEGMENT 0x1000 0xffff888000001000 4096 (or ?) / DATA 4096 / ZERO 8192
  *   END 12288 / ALIAS 0x1000 0xffffffff81000000 4096
  * DATA bytes are kept, in order, in unpacked_bytes.  And the inputs'
@@ -97,6 +98,7 @@ static inline char *stream_lines(void)
 			struct kdl_rec_arch arch;
 			struct kdl_rec_vmcoreinfo vmci;
 			struct kdl_rec_note note;
+			struct kdl_rec_meta meta;
 			struct kdl_rec_prstatus cpu;
 			struct kdl_rec_segment seg;
 			struct kdl_rec_zero zero;
@@ -111,6 +113,9 @@ static inline char *stream_lines(void)
 			kdl_str_add(&b, "VMCOREINFO %zu", u.vmci.len);
 		else if (h.type == KDL_REC_NOTE && !kdl_rec_get_note(r, &h, &u.note))
 			kdl_str_add(&b, "NOTE %s %u %zu", u.note.name, u.note.type, u.note.len);
+		else if (h.type == KDL_REC_META && !kdl_rec_get_meta(r, &h, &u.meta))
+			kdl_str_add(&b, "META %s %u %s=%s", u.meta.vendor, u.meta.kind, u.meta.key,
+			            u.meta.value);
 		else if (h.type == KDL_REC_PRSTATUS && !kdl_rec_get_prstatus(r, &h, &u.cpu))
 			cpu_line(&b, &u.cpu);
 		else if (h.type == KDL_REC_SEGMENT && !kdl_rec_get_segment(r, &h, &u.seg)) {

@@ -76,6 +76,47 @@ static void test_description_then_segments(void)
 	CHECK(unpacked_len == PAGE && !memcmp(unpacked_bytes, page, PAGE));
 }
 
+/* Metadata and annotation notes of key=value lines, of any vendor, go
+ * back to META records, a line each; one holding anything else, or with
+ * no name, stays a note. */
+static void test_meta_notes(void)
+{
+	static const char lines[] = "collector=tests\nurl=a=b\n";
+	static const struct {
+		const char *text;
+		size_t len;
+	} not_lines[] = {
+		{"", 0}, {"no newline=x", 12}, {"no equals\n", 10}, {"=empty key\n", 11},
+		{"nul=a\0b\n", 8}, {"k=v\n\n", 5},
+	};
+	const char *name = "ACME";
+
+	begin(NULL);
+	CHECK_EQ(kdl_unpack_note(u, (const uint8_t *)name, 4, KDL_NOTE_METADATA, lines,
+	                         sizeof(lines) - 1), 0);
+	CHECK_EQ(kdl_unpack_note(u, (const uint8_t *)"KDUMPLING", 9, KDL_NOTE_ANNOTATIONS,
+	                         "case=42\n", 8), 0);
+	for (size_t i = 0; i < KDL_ARRAY_SIZE(not_lines); i++)
+		CHECK_EQ(kdl_unpack_note(u, (const uint8_t *)name, 4, KDL_NOTE_ANNOTATIONS,
+		                         not_lines[i].text, not_lines[i].len), 0);
+	CHECK_EQ(kdl_unpack_note(u, (const uint8_t *)"", 0, KDL_NOTE_METADATA, "k=v\n", 4), 0);
+	CHECK_EQ(kdl_unpack_note(u, (const uint8_t *)"A\0B", 3, KDL_NOTE_METADATA, "k=v\n", 4), 0);
+	CHECK_EQ(kdl_unpack_note(u, (const uint8_t *)name, 4, KDL_NOTE_FILE_INFO, "k=v\n", 4), 0);
+	check_lines(finish(true),
+	            "META ACME 1262767105 collector=tests\n"
+	            "META ACME 1262767105 url=a=b\n"
+	            "META KDUMPLING 1262767106 case=42\n"
+	            "NOTE ACME 1262767106 0\n"
+	            "NOTE ACME 1262767106 12\n"
+	            "NOTE ACME 1262767106 10\n"
+	            "NOTE ACME 1262767106 11\n"
+	            "NOTE ACME 1262767106 8\n"
+	            "NOTE ACME 1262767106 5\n"
+	            "NOTE  1262767105 4\n"
+	            "NOTE A 1262767105 4\n"
+	            "NOTE ACME 1262767107 4\n", __LINE__);
+}
+
 /* Zero pages by the address they are at: a segment that starts inside a
  * page keeps the rest of that page as data, whatever it holds. */
 static void test_zero_pages(void)
@@ -305,6 +346,7 @@ int main(void)
 	if (!CHECK(ctx))
 		return 1;
 	test_description_then_segments();
+	test_meta_notes();
 	test_zero_pages();
 	test_page_size();
 	test_ranges();
