@@ -34,7 +34,7 @@ static void usage(void)
 	cmd_help("--compress C", "page compression: %s", cmd_choices(&kdl_codecs, choices, sizeof(choices)));
 	cmd_help("--level N", "the codec's level: %s", cmd_levels(&kdl_codecs, choices, sizeof(choices)));
 	cmd_help("--dump-level N", "makedumpfile's, 0 to 31 (default 1): the sum of 1 zero pages, 2 page cache, 4 private page cache, 8 user data, 16 free pages, the pages left out; above 1 from the kernel's page structures, which the VMCOREINFO locates");
-	cmd_help("--threads N", "compression threads, at most 64 (default: one per online CPU, up to 64)");
+	cmd_help("--threads N", "compression threads, at most 64 (default: one per online CPU, up to 64; one fewer for lzo, snappy and none)");
 	cmd_help("--page-size N", "page size when the vmcoreinfo has no PAGESIZE");
 	cmd_help("--flat", "write makedumpfile's flattened format to FILE");
 	cmd_help("--split N", "write the pages in N files, FILE.1 to FILE.N, as makedumpfile --split");

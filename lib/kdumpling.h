@@ -237,7 +237,9 @@ struct kdl_options {
 	const char *codec;    /* an entry of kdl_codecs */
 	int level;            /* the codec's level */
 	int dump_level;       /* makedumpfile's: bit 1 leaves out zero pages */
-	unsigned threads;     /* compression threads; 0 one per online CPU */
+	/* compression threads; 0: one per online CPU, one fewer for lzo,
+	 * snappy and none */
+	unsigned threads;
 	int flat;             /* makedumpfile's flattened format, as -F */
 	/* as makedumpfile --split: the pages in this many files, PATH.1 to
 	 * PATH.N, each a range of them; 0 or 1: one file, PATH */

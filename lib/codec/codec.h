@@ -9,6 +9,10 @@
 struct kdl_codec {
 	struct kdl_entry info; /* first: the table holds &info */
 	uint32_t flag;         /* in the header's status and the page descriptors */
+	/* Compresses a page in about the time the reading thread takes to
+	 * bring one: a thread per CPU would leave that thread none, and be
+	 * slower than one fewer. */
+	bool fast;
 	/* Room the compressed form of n bytes may need. */
 	size_t (*bound)(size_t n);
 	/* A worker's state for a level, or NULL if it cannot be had;

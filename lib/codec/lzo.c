@@ -56,6 +56,7 @@ const struct kdl_codec kdl_codec_lzo = {
 		.summary = "LZO1X-1 per page, as makedumpfile -l",
 	},
 	.flag = 0x2,
+	.fast = true,
 	.bound = lzo_bound,
 	.new_state = lzo_new,
 	.free_state = free,

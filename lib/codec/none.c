@@ -23,6 +23,7 @@ const struct kdl_codec kdl_codec_none = {
 		.summary = "pages stored as they are",
 	},
 	.flag = 0,
+	.fast = true,
 	.bound = none_bound,
 	.compress = none_compress,
 };

@@ -31,6 +31,7 @@ const struct kdl_codec kdl_codec_snappy = {
 		.summary = "a snappy block per page, as makedumpfile -p",
 	},
 	.flag = 0x4,
+	.fast = true,
 	.bound = snappy_max_compressed_length,
 	.compress = snappy_compress_page,
 	.decompress = snappy_decompress,

@@ -114,7 +114,10 @@ int kdl_plan_make(kdl_ctx *ctx, const struct kdl_options *opts,
 	plan->level = checked.level;
 	plan->dump_level = checked.dump_level;
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	/* one per CPU, up to the most that helps */
+	/* one per CPU, up to the most that helps; a fast codec's leave the
+	 * reading thread one */
+	if (cpus > 1 && plan->codec->fast)
+		cpus--;
 	plan->threads = checked.threads ? checked.threads
 	                : cpus > MAX_THREADS ? MAX_THREADS
 	                : cpus > 0 ? (unsigned)cpus : 1;

@@ -171,6 +171,7 @@ static unsigned online_cpus(void)
 
 static void test_plan_defaults(void)
 {
+	static const char *const fast_codecs[] = {"lzo", "snappy", "none"};
 	struct kdl_plan plan;
 	uint64_t before, after;
 
@@ -191,6 +192,18 @@ static void test_plan_defaults(void)
 	CHECK(plan.scratch_dir == NULL);
 	/* a dump is its owner's alone unless asked */
 	CHECK_EQ(plan.mode, 0600);
+	/* one fewer for a codec as fast as the reading thread, unless asked */
+	for (size_t i = 0; i < KDL_ARRAY_SIZE(fast_codecs); i++) {
+		struct kdl_options o;
+
+		kdl_options_init(&o);
+		o.codec = fast_codecs[i];
+		CHECK_EQ(kdl_plan_make(ctx, &o, &plan), 0);
+		CHECK_EQ(plan.threads, online_cpus() > 1 ? online_cpus() - 1 : 1);
+		o.threads = 2;
+		CHECK_EQ(kdl_plan_make(ctx, &o, &plan), 0);
+		CHECK_EQ(plan.threads, 2);
+	}
 }
 
 static void test_mode(void)
